@@ -5,8 +5,8 @@ function(moodtape_test name label)
   add_executable(${name} ${T_SOURCES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  # Tests find the source and build trees through tests/support (compiled-in defaults).
   gtest_discover_tests(${name}
     PROPERTIES LABELS ${label}
-    ENVIRONMENT "MOODTAPE_SOURCE_DIR=${CMAKE_SOURCE_DIR};MOODTAPE_BINARY_DIR=${CMAKE_BINARY_DIR}"
     DISCOVERY_TIMEOUT 30)
 endfunction()

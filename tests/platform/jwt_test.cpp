@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "platform/encoding.h"
+#include "platform/user_tokens.h"
+#include "tests/support/test_support.h"
 
 namespace moodtape::platform {
 namespace {
@@ -159,6 +163,27 @@ TEST(JwtTest, MalformedJwksIsAnError) {
   auto skipped = JwtKeySet::FromJwks({{"keys", {{{"kty", "oct"}, {"kid", "h"}, {"k", "c2VjcmV0"}}}}});
   ASSERT_TRUE(skipped.ok());
   EXPECT_EQ((*skipped)->size(), 0u);
+}
+
+TEST(UserTokensTest, LoadsAndReloadsTheJwksFile) {
+  moodtape::testing::TempDir dir;
+  UserTokenSettings settings;
+  settings.jwks_file = dir.File("jwks.json");
+  auto signer = JwtSigner::GenerateEs256("k1");
+  nlohmann::json claims = {{"iss", "moodtape"}, {"sub", "u"}, {"exp", 4102444800}};
+
+  auto missing = LoadUserTokenVerifier(settings);  // auth has not published keys yet
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE((*missing)->Verify(signer->Sign(claims)).ok());
+
+  std::ofstream(settings.jwks_file) << KeysOf(*signer)->ToJwks().dump();
+  EXPECT_TRUE(ReloadUserTokenKeys(**missing, settings).ok());
+  EXPECT_TRUE((*missing)->Verify(signer->Sign(claims)).ok());
+
+  std::ofstream(settings.jwks_file) << "{not json";
+  EXPECT_FALSE(ReloadUserTokenKeys(**missing, settings).ok());
+  EXPECT_TRUE((*missing)->Verify(signer->Sign(claims)).ok());  // old keys kept
+  EXPECT_FALSE(LoadUserTokenVerifier(settings).ok());
 }
 
 TEST(EncodingTest, Base64UrlRoundTrip) {

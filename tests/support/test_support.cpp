@@ -20,12 +20,12 @@ namespace moodtape::testing {
 
 std::string SourceDir() {
   const char* d = std::getenv("MOODTAPE_SOURCE_DIR");
-  return d ? d : ".";
+  return d && *d ? d : MOODTAPE_DEFAULT_SOURCE_DIR;
 }
 
 std::string BinaryDir() {
   const char* d = std::getenv("MOODTAPE_BINARY_DIR");
-  return d ? d : "build";
+  return d && *d ? d : MOODTAPE_DEFAULT_BINARY_DIR;
 }
 
 TempDir::TempDir() {
