@@ -148,6 +148,14 @@ const Config::Value* Config::Find(std::string_view section, std::string_view key
   return k == s->second.end() ? nullptr : &k->second;
 }
 
+std::string Config::PeerString(std::string_view section, std::string_view key,
+                               std::string default_value) {
+  bool claimed = read_sections_.count(std::string(section)) > 0;
+  std::string value = String(section, key, std::move(default_value));
+  if (!claimed) read_sections_.erase(std::string(section));
+  return value;
+}
+
 bool Config::Has(std::string_view section, std::string_view key) const {
   auto s = values_.find(std::string(section));
   return s != values_.end() && s->second.count(std::string(key)) > 0;

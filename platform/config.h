@@ -52,6 +52,10 @@ class Config {
     return static_cast<int>(Int(section, key, default_value, 0, 65535));
   }
 
+  // Reads another process's setting (a peer's address) without claiming its section, so Finish()
+  // does not judge the peer's other keys.
+  std::string PeerString(std::string_view section, std::string_view key, std::string default_value);
+
   bool Has(std::string_view section, std::string_view key) const;
 
   // Throws ConfigError listing every unknown key and section. Call after all reads.

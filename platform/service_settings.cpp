@@ -32,13 +32,16 @@ int DefaultAdminPort(std::string_view service) {
 
 std::string PeerAddress(Config& config, std::string_view peer) {
   int port = DefaultGrpcPort(peer);
-  return config.String(peer, "grpc_address", "127.0.0.1:" + std::to_string(port));
+  return config.PeerString(peer, "grpc_address", "127.0.0.1:" + std::to_string(port));
 }
 
 ServiceSettings ReadServiceSettings(Config& config, std::string_view service) {
   ServiceSettings s;
   s.name = std::string(service);
-  if (DefaultGrpcPort(service) != 0) s.grpc_address = PeerAddress(config, service);
+  if (DefaultGrpcPort(service) != 0) {
+    s.grpc_address = config.String(service, "grpc_address",
+                                   "127.0.0.1:" + std::to_string(DefaultGrpcPort(service)));
+  }
   s.admin_address = config.String(service, "admin_address",
                                   "127.0.0.1:" + std::to_string(DefaultAdminPort(service)));
 

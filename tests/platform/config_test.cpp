@@ -68,6 +68,16 @@ TEST(ConfigTest, UnknownKeyInUsedSectionFailsFinish) {
   }
 }
 
+TEST(ConfigTest, PeerLookupDoesNotClaimThePeersSection) {
+  Config cfg = Config::FromString("[gateway]\nhttp_address = \"x\"\n[auth]\ngrpc_address = \"h:1\"\nadmin_address = \"h:2\"\n");
+  cfg.String("gateway", "http_address", "");
+  EXPECT_EQ(cfg.PeerString("auth", "grpc_address", ""), "h:1");
+  EXPECT_NO_THROW(cfg.Finish());
+  // Once the process reads its own section, unknown keys there are judged again.
+  cfg.String("auth", "grpc_address", "");
+  EXPECT_THROW(cfg.Finish(), ConfigError);
+}
+
 TEST(ConfigTest, UnknownSectionFailsFinish) {
   Config cfg = Config::FromString("[gatewya]\nhttp_port = 1\n");
   EXPECT_THROW(cfg.Finish(), ConfigError);

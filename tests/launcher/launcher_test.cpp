@@ -1,0 +1,196 @@
+// The launcher as `make run` uses it: real redis-server, every service binary that is built, all
+// on free ports under a temporary directory; then Ctrl-C (SIGINT) must leave nothing behind.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "platform/redis_client.h"
+#include "tests/support/test_support.h"
+
+namespace moodtape::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const std::vector<std::string> kServices = {"store",    "auth",     "emotion", "playlist",
+                                            "producer", "designer", "worker",  "gateway"};
+// Services with a gRPC server of their own.
+const std::set<std::string> kGrpcServices = {"store",    "auth",     "emotion",
+                                             "playlist", "producer", "designer"};
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Loopback(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+// Every address on a free port and every file under `dir`, as the config's environment overrides.
+std::map<std::string, std::string> HermeticEnv(const TempDir& dir, int redis_port, int http_port,
+                                               const std::string& bin_dir) {
+  std::map<std::string, std::string> env = {
+      {"MOODTAPE_LAUNCHER_VAR_DIR", dir.File("var")},
+      {"MOODTAPE_LAUNCHER_BIN_DIR", bin_dir},
+      {"MOODTAPE_LAUNCHER_START_TIMEOUT_MS", "60000"},
+      {"MOODTAPE_LAUNCHER_STOP_TIMEOUT_MS", "10000"},
+      {"MOODTAPE_TLS_CERT_DIR", dir.File("var/certs")},
+      {"MOODTAPE_REDIS_HOST", "127.0.0.1"},
+      {"MOODTAPE_REDIS_PORT", std::to_string(redis_port)},
+      {"MOODTAPE_GATEWAY_HTTP_ADDRESS", Loopback(http_port)},
+  };
+  for (const auto& name : kServices) {
+    env["MOODTAPE_" + Upper(name) + "_ADMIN_ADDRESS"] = Loopback(FreePort());
+    if (kGrpcServices.count(name)) {
+      env["MOODTAPE_" + Upper(name) + "_GRPC_ADDRESS"] = Loopback(FreePort());
+    }
+  }
+  return env;
+}
+
+// "started redis (pid 123)" lines: every process the launcher says it started.
+std::vector<pid_t> StartedPids(const std::string& output) {
+  std::vector<pid_t> pids;
+  std::regex started(R"(started \w+ \(pid (\d+)\))");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), started);
+       it != std::sregex_iterator(); ++it) {
+    pids.push_back(static_cast<pid_t>(std::stol((*it)[1])));
+  }
+  return pids;
+}
+
+bool HasLine(const std::string& output, const std::string& pattern) {
+  return std::regex_search(output, std::regex(pattern, std::regex::multiline));
+}
+
+bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+std::string LauncherBinary() { return BinaryDir() + "/bin/moodtape-launcher"; }
+
+TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
+  TempDir dir;
+  int redis_port = FreePort();
+  int http_port = FreePort();
+  std::string bin_dir = BinaryDir() + "/bin";
+  auto env = HermeticEnv(dir, redis_port, http_port, bin_dir);
+  bool have_gateway = access((bin_dir + "/moodtape-gateway").c_str(), X_OK) == 0;
+  if (!have_gateway) {
+    // Not a skip: redis, the prefixes, the URL line and the clean stop are still checked.
+    std::cout << "NOTE: " << bin_dir << "/moodtape-gateway is not built; checking the launcher "
+              << "with the services that are\n";
+  }
+
+  ChildProcess launcher({LauncherBinary()}, env, dir.File("launcher.out"), SourceDir());
+  const std::string url = "http://" + Loopback(http_port);
+  bool up = WaitUntil(
+      [&] {
+        return !launcher.Running() ||
+               launcher.ReadLog().find("moodtape is up") != std::string::npos;
+      },
+      seconds(120));
+  std::string output = launcher.ReadLog();
+  ASSERT_TRUE(up && launcher.Running()) << "launcher did not come up:\n" << output;
+  EXPECT_NE(output.find(url), std::string::npos) << output;
+
+  // Redis is the launcher's own, on the port it was given, with its files under var/redis.
+  platform::RedisSettings redis;
+  redis.port = redis_port;
+  redis.pool_size = 1;
+  platform::RedisClient client(redis);
+  EXPECT_TRUE(client.Ping().ok());
+  EXPECT_TRUE(std::filesystem::exists(dir.File("var/redis/redis.conf")));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("var/certs/ca.crt")));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("var/run/redis.pid")));
+  EXPECT_NE(ReadFile(dir.File("var/log/redis.log")).find("Ready to accept connections"),
+            std::string::npos);
+
+  if (have_gateway) {
+    int status = 0;
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          status = HttpRequest("GET", http_port, "/api/v1/health");
+          return status == 200;
+        },
+        seconds(10)))
+        << "GET /api/v1/health answered " << status;
+    EXPECT_TRUE(HasLine(output, "^gateway  \\| ")) << output;
+  }
+  // Every line is "<name padded to 8> | ...".
+  EXPECT_TRUE(HasLine(output, "^redis    \\| ")) << output;
+  EXPECT_TRUE(HasLine(output, "^launcher \\| redis is ready")) << output;
+
+  std::vector<pid_t> pids = StartedPids(output);
+  ASSERT_FALSE(pids.empty()) << output;
+  for (pid_t pid : pids) EXPECT_FALSE(Gone(pid)) << "pid " << pid << " gone before the stop";
+
+  launcher.Signal(SIGINT);
+  // Each child gets up to stop_timeout; the real ones stop in well under a second.
+  int status = launcher.Wait(seconds(30));
+  output = launcher.ReadLog();
+  ASSERT_NE(status, -1) << "launcher did not stop after SIGINT:\n" << output;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status << "\n"
+                                                             << output;
+  for (pid_t pid : pids) EXPECT_TRUE(Gone(pid)) << "pid " << pid << " outlived the launcher";
+  EXPECT_TRUE(HasLine(output, "^launcher \\| all stopped")) << output;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.File("var/run"))) << "pid files left behind";
+}
+
+TEST(LauncherTest, NamesAServiceThatDiesAtStartupAndExitsNonZero) {
+  TempDir dir;
+  std::string fake_bin = dir.File("bin");
+  std::filesystem::create_directories(fake_bin);
+  std::string store = fake_bin + "/moodtape-store";
+  std::ofstream(store) << "#!/bin/sh\necho 'store: cannot open the database' >&2\nexit 3\n";
+  chmod(store.c_str(), 0755);
+
+  auto env = HermeticEnv(dir, FreePort(), FreePort(), fake_bin);
+  ChildProcess launcher({LauncherBinary()}, env, dir.File("launcher.out"), SourceDir());
+  int status = launcher.Wait(seconds(60));
+  std::string output = launcher.ReadLog();
+  ASSERT_NE(status, -1) << "launcher kept running:\n" << output;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "wait status " << status;
+  EXPECT_TRUE(HasLine(output, "^launcher \\| store \\(pid \\d+\\) exited with status 3")) << output;
+  // Its own words are shown again as the reason, and logged to its file.
+  EXPECT_TRUE(HasLine(output, "^launcher \\|   > store: cannot open the database")) << output;
+  EXPECT_NE(ReadFile(dir.File("var/log/store.log")).find("cannot open the database"),
+            std::string::npos);
+  EXPECT_TRUE(HasLine(output, "^launcher \\| started store \\(pid \\d+\\)")) << output;
+  for (pid_t pid : StartedPids(output)) EXPECT_TRUE(Gone(pid)) << "pid " << pid << " left running";
+}
+
+TEST(LauncherTest, NamesAServiceThatMissesItsStartDeadlineAndStopsIt) {
+  TempDir dir;
+  std::string fake_bin = dir.File("bin");
+  std::filesystem::create_directories(fake_bin);
+  std::string auth = fake_bin + "/moodtape-auth";
+  std::ofstream(auth) << "#!/bin/sh\necho 'auth: warming up'\nexec sleep 300\n";
+  chmod(auth.c_str(), 0755);
+
+  auto env = HermeticEnv(dir, FreePort(), FreePort(), fake_bin);
+  env["MOODTAPE_LAUNCHER_START_TIMEOUT_MS"] = "1500";
+  ChildProcess launcher({LauncherBinary()}, env, dir.File("launcher.out"), SourceDir());
+  int status = launcher.Wait(seconds(60));
+  std::string output = launcher.ReadLog();
+  ASSERT_NE(status, -1) << "launcher kept running:\n" << output;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "wait status " << status;
+  EXPECT_TRUE(HasLine(output, "^launcher \\| auth did not become ready within 1500 ms")) << output;
+  EXPECT_TRUE(HasLine(output, "^launcher \\|   > auth: warming up")) << output;
+  std::vector<pid_t> pids = StartedPids(output);
+  EXPECT_EQ(pids.size(), 2u) << output;  // redis and auth
+  for (pid_t pid : pids) EXPECT_TRUE(Gone(pid)) << "pid " << pid << " left running";
+}
+
+}  // namespace
+}  // namespace moodtape::testing
