@@ -18,7 +18,8 @@ Registry& Calls() {
 
 }  // namespace
 
-void RegisterCallContext(const grpc::ServerContextBase* key, std::shared_ptr<const CallContext> ctx) {
+void RegisterCallContext(const grpc::ServerContextBase* key,
+                         std::shared_ptr<const CallContext> ctx) {
   auto& r = Calls();
   std::lock_guard lock(r.mu);
   r.calls[key] = std::move(ctx);
@@ -44,7 +45,8 @@ std::shared_ptr<const CallContext> CallContextOf(const grpc::ServerContextBase* 
 }
 
 std::unique_ptr<grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout,
-                                                      const CallContext* parent, bool forward_user) {
+                                                      const CallContext* parent,
+                                                      bool forward_user) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + timeout);
   std::string request_id = parent ? parent->request_id : NewRequestId();

@@ -16,11 +16,11 @@
 namespace moodtape::platform {
 
 struct CallContext {
-  std::string method;      // "/moodtape.emotion.v2.EmotionService/Predict"
+  std::string method;  // "/moodtape.emotion.v2.EmotionService/Predict"
   std::string request_id;
-  TraceContext trace;      // this hop's span
-  std::string caller;      // calling service (CN of its mTLS certificate); "" without TLS
-  std::string peer;        // transport address of the caller
+  TraceContext trace;             // this hop's span
+  std::string caller;             // calling service (CN of its mTLS certificate); "" without TLS
+  std::string peer;               // transport address of the caller
   std::optional<JwtClaims> user;  // the verified end-user token, when the call carried one
   std::string bearer_token;       // that token, to pass on; never logged
 };
@@ -36,7 +36,8 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(std::chrono::milliseconds 
                                                       bool forward_user = false);
 
 // Used by the request-context interceptor; not for handlers.
-void RegisterCallContext(const grpc::ServerContextBase* key, std::shared_ptr<const CallContext> ctx);
+void RegisterCallContext(const grpc::ServerContextBase* key,
+                         std::shared_ptr<const CallContext> ctx);
 void UnregisterCallContext(const grpc::ServerContextBase* key);
 
 }  // namespace moodtape::platform

@@ -27,11 +27,11 @@ class SystemClock final : public Clock {
 // A clock that only moves when told to.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(std::chrono::system_clock::time_point start = std::chrono::system_clock::now())
+  explicit ManualClock(
+      std::chrono::system_clock::time_point start = std::chrono::system_clock::now())
       : now_(start.time_since_epoch().count()) {}
   std::chrono::system_clock::time_point Now() const override {
-    return std::chrono::system_clock::time_point(
-        std::chrono::system_clock::duration(now_.load()));
+    return std::chrono::system_clock::time_point(std::chrono::system_clock::duration(now_.load()));
   }
   void Advance(std::chrono::system_clock::duration d) { now_ += d.count(); }
 

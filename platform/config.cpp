@@ -14,7 +14,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -29,9 +30,9 @@ std::string Trim(std::string_view s) {
 
 const std::set<std::string>& KnownConfigSections() {
   static const std::set<std::string> kSections = {
-      "log",     "tls",      "grpc",     "redis",    "jwt",      "errors", "gateway",
-      "auth",    "store",    "emotion",  "playlist", "producer", "designer", "worker",
-      "queue",   "cache",    "launcher", "cli"};
+      "log",      "tls",    "grpc",  "redis",   "jwt",      "errors",
+      "gateway",  "auth",   "store", "emotion", "playlist", "producer",
+      "designer", "worker", "queue", "cache",   "launcher", "cli"};
   return kSections;
 }
 
@@ -43,8 +44,7 @@ Config Config::FromString(std::string_view toml_text, char** env) {
     table = toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
-    msg << "config: cannot parse TOML at line " << e.source().begin.line << ": "
-        << e.description();
+    msg << "config: cannot parse TOML at line " << e.source().begin.line << ": " << e.description();
     throw ConfigError(msg.str());
   }
   for (auto&& [section_key, node] : table) {

@@ -66,10 +66,10 @@ class Config {
 
  private:
   struct Value {
-    std::string text;    // scalar as text (from env, or a TOML scalar)
+    std::string text;  // scalar as text (from env, or a TOML scalar)
     std::vector<std::string> list;
     bool is_list = false;
-    std::string origin;  // "config/moodtape.toml" or "env MOODTAPE_X_Y"
+    std::string origin;    // "config/moodtape.toml" or "env MOODTAPE_X_Y"
     char toml_kind = 's';  // 's' string, 'i' integer, 'f' float, 'b' bool, 'a' array
   };
   const Value* Find(std::string_view section, std::string_view key);

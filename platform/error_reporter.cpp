@@ -25,7 +25,8 @@ std::optional<SentryDsn> ParseSentryDsn(std::string_view dsn) {
   if (size_t colon = key.find(':'); colon != std::string_view::npos) key = key.substr(0, colon);
   std::string_view host_path = rest.substr(at + 1);
   size_t last_slash = host_path.rfind('/');
-  if (last_slash == std::string_view::npos || last_slash + 1 >= host_path.size()) return std::nullopt;
+  if (last_slash == std::string_view::npos || last_slash + 1 >= host_path.size())
+    return std::nullopt;
   std::string_view project = host_path.substr(last_slash + 1);
   if (project.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
   std::string_view host_and_prefix = host_path.substr(0, last_slash);
@@ -48,9 +49,9 @@ ErrorReporter::ErrorReporter(std::string_view dsn, std::string service, MetricsR
         "errors.sentry_dsn is not a DSN like https://<key>@<host>/<project-id>");
   }
   if (metrics) {
-    auto& family = metrics->AddCounter("moodtape_error_reports_total",
-                                       "Error reports by outcome (sent, failed, dropped).",
-                                       {"outcome"});
+    auto& family =
+        metrics->AddCounter("moodtape_error_reports_total",
+                            "Error reports by outcome (sent, failed, dropped).", {"outcome"});
     sent_ = &family.WithLabels({"sent"});
     failed_ = &family.WithLabels({"failed"});
     dropped_ = &family.WithLabels({"dropped"});
@@ -69,17 +70,21 @@ ErrorReporter::~ErrorReporter() {
   worker_.join();
 }
 
-std::string ErrorReporter::BuildEnvelope(const std::string& message, const LogFields& context) const {
+std::string ErrorReporter::BuildEnvelope(const std::string& message,
+                                         const LogFields& context) const {
   std::string event_id = NewRequestId();  // 32 hex, the format Sentry wants
-  auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   char host[256] = "unknown";
   gethostname(host, sizeof(host) - 1);
   nlohmann::json tags = nlohmann::json::object();
   nlohmann::json extra = nlohmann::json::object();
   if (context.is_object()) {
     for (auto it = context.begin(); it != context.end(); ++it) {
-      if (it->is_string()) tags[it.key()] = it->get<std::string>();
-      else extra[it.key()] = *it;
+      if (it->is_string())
+        tags[it.key()] = it->get<std::string>();
+      else
+        extra[it.key()] = *it;
     }
   }
   tags["service"] = service_;
@@ -136,8 +141,8 @@ void ErrorReporter::Run() {
     req.url = dsn_->envelope_url;
     req.timeout = std::chrono::milliseconds(3000);
     req.headers["Content-Type"] = "application/x-sentry-envelope";
-    req.headers["X-Sentry-Auth"] = "Sentry sentry_version=7, sentry_client=moodtape/0.1.0, sentry_key=" +
-                                   dsn_->public_key;
+    req.headers["X-Sentry-Auth"] =
+        "Sentry sentry_version=7, sentry_client=moodtape/0.1.0, sentry_key=" + dsn_->public_key;
     req.body = std::move(envelope);
     auto res = HttpFetch(req);
     bool ok = res.ok() && res->status >= 200 && res->status < 300;

@@ -58,7 +58,8 @@ grpc::Status CallerAuthorizer::Deny(grpc::StatusCode code, std::string_view meth
   // Unknown paths collapse to one label value so a scanner cannot blow up the series count.
   std::string label = policy_.Knows(method) ? std::string(method) : "unknown";
   if (denied_) denied_->WithLabels({label, std::string(reason)}).Inc();
-  LogWarn("grpc call refused", {{"rpc", std::string(method)}, {"reason", std::string(reason)}, {"error", message}});
+  LogWarn("grpc call refused",
+          {{"rpc", std::string(method)}, {"reason", std::string(reason)}, {"error", message}});
   return grpc::Status(code, message);
 }
 

@@ -36,12 +36,14 @@ std::shared_ptr<grpc::Channel> ChannelFactory::Create(const std::string& target,
   args.SetMaxReceiveMessageSize(options_.grpc.max_message_bytes);
   args.SetMaxSendMessageSize(options_.grpc.max_message_bytes);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options_.grpc.keepalive_time.count()));
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options_.grpc.keepalive_timeout.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+              static_cast<int>(options_.grpc.keepalive_timeout.count()));
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
   // Retry only UNAVAILABLE: the request never reached a handler, so repeating it is safe.
-  args.SetServiceConfigJSON(R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)" +
-                            std::to_string(options_.max_attempts) +
-                            R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})");
+  args.SetServiceConfigJSON(
+      R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)" +
+      std::to_string(options_.max_attempts) +
+      R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})");
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       target, creds, args, MakeClientInterceptors(&metrics_, peer_service));
 }

@@ -15,7 +15,7 @@
 namespace moodtape::platform {
 
 struct ChannelOptions {
-  TlsSettings tls;   // this process's CA, certificate and key
+  TlsSettings tls;  // this process's CA, certificate and key
   GrpcSettings grpc;
   int max_attempts = 3;  // per call, for UNAVAILABLE only (safe to repeat: nothing happened)
 };
@@ -26,7 +26,8 @@ class ChannelFactory {
 
   // `target` is "host:port"; `peer_service` is the name the peer's certificate must carry (its
   // CN/SAN), so addresses can change without touching certificates.
-  std::shared_ptr<grpc::Channel> Create(const std::string& target, const std::string& peer_service) const;
+  std::shared_ptr<grpc::Channel> Create(const std::string& target,
+                                        const std::string& peer_service) const;
 
  private:
   ChannelOptions options_;

@@ -22,25 +22,35 @@ using Clock = std::chrono::steady_clock;
 
 const char* ServerTypeLabel(ServerRpcInfo::Type t) {
   switch (t) {
-    case ServerRpcInfo::Type::UNARY: return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
   }
   return "unary";
 }
 
 const char* ClientTypeLabel(ClientRpcInfo::Type t) {
   switch (t) {
-    case ClientRpcInfo::Type::UNARY: return "unary";
-    case ClientRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ClientRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ClientRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
-    default: return "unknown";
+    case ClientRpcInfo::Type::UNARY:
+      return "unary";
+    case ClientRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ClientRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ClientRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
+    default:
+      return "unknown";
   }
 }
 
-std::string FirstValue(const std::multimap<grpc::string_ref, grpc::string_ref>& md, std::string_view key) {
+std::string FirstValue(const std::multimap<grpc::string_ref, grpc::string_ref>& md,
+                       std::string_view key) {
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   if (it == md.end()) return "";
   return std::string(it->second.data(), it->second.size());
@@ -117,11 +127,13 @@ struct ServerMetricFamilies {
       : started(&r.AddCounter("grpc_server_started_total",
                               "Total number of RPCs started on the server.",
                               {"grpc_type", "grpc_service", "grpc_method"})),
-        handled(&r.AddCounter("grpc_server_handled_total",
-                              "Total number of RPCs completed on the server, regardless of success or failure.",
-                              {"grpc_type", "grpc_service", "grpc_method", "grpc_code"})),
+        handled(&r.AddCounter(
+            "grpc_server_handled_total",
+            "Total number of RPCs completed on the server, regardless of success or failure.",
+            {"grpc_type", "grpc_service", "grpc_method", "grpc_code"})),
         seconds(&r.AddHistogram("grpc_server_handling_seconds",
-                                "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.",
+                                "Histogram of response latency (seconds) of gRPC that had been "
+                                "application-level handled by the server.",
                                 {"grpc_type", "grpc_service", "grpc_method"})),
         msg_received(&r.AddCounter("grpc_server_msg_received_total",
                                    "Total number of RPC stream messages received on the server.",
@@ -160,7 +172,8 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
  private:
   void Finish(grpc::StatusCode code) {
     done_ = true;
-    f_.handled->WithLabels({labels_[0], labels_[1], labels_[2], std::string(GrpcCodeLabel(code))}).Inc();
+    f_.handled->WithLabels({labels_[0], labels_[1], labels_[2], std::string(GrpcCodeLabel(code))})
+        .Inc();
     f_.seconds->WithLabels(labels_).Observe(SecondsSince(start_));
   }
 
@@ -174,7 +187,8 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
 
 class AccessLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  AccessLogInterceptor(ServerRpcInfo* info, ErrorReporter* reporter) : info_(info), reporter_(reporter) {}
+  AccessLogInterceptor(ServerRpcInfo* info, ErrorReporter* reporter)
+      : info_(info), reporter_(reporter) {}
   ~AccessLogInterceptor() override {
     if (!done_) Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
   }
@@ -274,11 +288,13 @@ struct ClientMetricFamilies {
       : started(&r.AddCounter("grpc_client_started_total",
                               "Total number of RPCs started on the client.",
                               {"grpc_type", "grpc_service", "grpc_method"})),
-        handled(&r.AddCounter("grpc_client_handled_total",
-                              "Total number of RPCs completed by the client, regardless of success or failure.",
-                              {"grpc_type", "grpc_service", "grpc_method", "grpc_code"})),
+        handled(&r.AddCounter(
+            "grpc_client_handled_total",
+            "Total number of RPCs completed by the client, regardless of success or failure.",
+            {"grpc_type", "grpc_service", "grpc_method", "grpc_code"})),
         seconds(&r.AddHistogram("grpc_client_handling_seconds",
-                                "Histogram of response latency (seconds) of the gRPC until it is finished by the application.",
+                                "Histogram of response latency (seconds) of the gRPC until it is "
+                                "finished by the application.",
                                 {"grpc_type", "grpc_service", "grpc_method"})),
         msg_received(&r.AddCounter("grpc_client_msg_received_total",
                                    "Total number of RPC stream messages received by the client.",
@@ -301,7 +317,8 @@ class ClientInterceptor final : public grpc::experimental::Interceptor {
       f_.started->WithLabels(labels_).Inc();
       if (info_->client_context()->deadline() == std::chrono::system_clock::time_point::max()) {
         // Every call must have a deadline (NewClientContext sets one); say so loudly.
-        LogWarn("grpc client call without a deadline", {{"rpc", info_->method()}, {"peer_service", peer_}});
+        LogWarn("grpc client call without a deadline",
+                {{"rpc", info_->method()}, {"peer_service", peer_}});
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
@@ -314,7 +331,8 @@ class ClientInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
       const grpc::Status* status = methods->GetRecvStatus();
       grpc::StatusCode code = status ? status->error_code() : grpc::StatusCode::UNKNOWN;
-      f_.handled->WithLabels({labels_[0], labels_[1], labels_[2], std::string(GrpcCodeLabel(code))}).Inc();
+      f_.handled->WithLabels({labels_[0], labels_[1], labels_[2], std::string(GrpcCodeLabel(code))})
+          .Inc();
       double secs = SecondsSince(start_);
       f_.seconds->WithLabels(labels_).Observe(secs);
       if (code != grpc::StatusCode::OK || LogEnabled(LogLevel::kDebug)) {

@@ -25,8 +25,8 @@ std::pair<std::string, std::string> SplitGrpcMethod(std::string_view full_method
 
 struct ServerInterceptorDeps {
   MetricsRegistry* metrics = nullptr;
-  ErrorReporter* reporter = nullptr;           // may be null
-  std::shared_ptr<const JwtVerifier> jwt;      // may be null: then no user is ever attached
+  ErrorReporter* reporter = nullptr;       // may be null
+  std::shared_ptr<const JwtVerifier> jwt;  // may be null: then no user is ever attached
 };
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

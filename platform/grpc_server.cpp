@@ -42,7 +42,8 @@ void GrpcServer::Start() {
 
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (options_.tls.enabled) {
-    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    grpc::SslServerCredentialsOptions ssl(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     ssl.pem_root_certs = ReadTlsFile(options_.tls.ca_file, "CA certificate");
     ssl.pem_key_cert_pairs.push_back({ReadTlsFile(options_.tls.key_file, "private key"),
                                       ReadTlsFile(options_.tls.cert_file, "certificate")});
@@ -50,9 +51,10 @@ void GrpcServer::Start() {
     creds->SetAuthMetadataProcessor(
         std::make_shared<CallerAuthorizer>(options_.access, options_.jwt, &metrics_));
   } else {
-    LogWarn("TLS is off: callers are not authenticated and the per-method allow-list is not "
-            "enforced; use this only for debugging",
-            {{"service", options_.service_name}});
+    LogWarn(
+        "TLS is off: callers are not authenticated and the per-method allow-list is not "
+        "enforced; use this only for debugging",
+        {{"service", options_.service_name}});
     creds = grpc::InsecureServerCredentials();
   }
 

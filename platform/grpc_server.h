@@ -23,8 +23,8 @@ struct GrpcServerOptions {
   std::string address;       // "127.0.0.1:50051"; port 0 picks a free port (tests)
   TlsSettings tls;
   GrpcSettings grpc;
-  AccessPolicy access;                       // enforced whenever TLS is on
-  std::shared_ptr<const JwtVerifier> jwt;    // null: calls with a user token are refused
+  AccessPolicy access;                     // enforced whenever TLS is on
+  std::shared_ptr<const JwtVerifier> jwt;  // null: calls with a user token are refused
 };
 
 // Reads a whole file for TLS material; throws with a message that says how to fix it.

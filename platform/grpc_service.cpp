@@ -27,7 +27,8 @@ std::unique_ptr<ChannelFactory> MakeChannelFactory(ServiceContext& ctx) {
 }
 
 void DrainGrpcServer(GrpcServer& server, std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   server.Shutdown(std::max(left, std::chrono::milliseconds(0)));
 }
 

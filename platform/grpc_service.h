@@ -13,9 +13,9 @@ namespace moodtape::platform {
 
 // Starts the gRPC server on settings.grpc_address with the shared TLS, limits and interceptors.
 // Throws (start-up) when it cannot listen. Drain it in ServiceHooks::stop.
-std::unique_ptr<GrpcServer> StartGrpcServer(ServiceContext& ctx, AccessPolicy policy,
-                                            const std::vector<grpc::Service*>& services,
-                                            std::shared_ptr<const JwtVerifier> user_tokens = nullptr);
+std::unique_ptr<GrpcServer> StartGrpcServer(
+    ServiceContext& ctx, AccessPolicy policy, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<const JwtVerifier> user_tokens = nullptr);
 
 // Channels to other services with this process's identity.
 std::unique_ptr<ChannelFactory> MakeChannelFactory(ServiceContext& ctx);

@@ -107,30 +107,31 @@ Result<HttpClientResponse> HttpFetch(const HttpClientRequest& request) {
     }
   }
 
-  resolver.async_resolve(url->host, url->port, [&](beast::error_code e, tcp::resolver::results_type results) {
-    if (e) {
-      ec = e;
-      return;
-    }
-    auto& lowest = tls ? beast::get_lowest_layer(secure) : plain;
-    lowest.async_connect(results, [&](beast::error_code e2, const tcp::endpoint&) {
-      if (e2) {
-        ec = e2;
-        return;
-      }
-      if (!tls) {
-        Exchange(plain, req, res, ec, buffer);
-        return;
-      }
-      secure.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code e3) {
-        if (e3) {
-          ec = e3;
+  resolver.async_resolve(
+      url->host, url->port, [&](beast::error_code e, tcp::resolver::results_type results) {
+        if (e) {
+          ec = e;
           return;
         }
-        Exchange(secure, req, res, ec, buffer);
+        auto& lowest = tls ? beast::get_lowest_layer(secure) : plain;
+        lowest.async_connect(results, [&](beast::error_code e2, const tcp::endpoint&) {
+          if (e2) {
+            ec = e2;
+            return;
+          }
+          if (!tls) {
+            Exchange(plain, req, res, ec, buffer);
+            return;
+          }
+          secure.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code e3) {
+            if (e3) {
+              ec = e3;
+              return;
+            }
+            Exchange(secure, req, res, ec, buffer);
+          });
+        });
       });
-    });
-  });
 
   ioc.run_for(request.timeout);
   if (!ioc.stopped()) {
@@ -138,9 +139,8 @@ Result<HttpClientResponse> HttpFetch(const HttpClientRequest& request) {
                      "HTTP " + request.method + " " + url->host + " timed out");
   }
   if (ec && ec != http::error::end_of_stream) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "HTTP " + request.method + " " + url->host + ":" + url->port + ": " +
-                         ec.message());
+    return MakeError(ErrorCode::kUnavailable, "HTTP " + request.method + " " + url->host + ":" +
+                                                  url->port + ": " + ec.message());
   }
   HttpClientResponse out;
   out.status = static_cast<int>(res.result_int());

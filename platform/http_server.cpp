@@ -78,15 +78,15 @@ void ParseQuery(std::string_view query, std::map<std::string, std::string>* out)
     size_t eq = pair.find('=');
     auto key = DecodeQueryComponent(pair.substr(0, eq));
     auto value = DecodeQueryComponent(eq == std::string_view::npos ? std::string_view()
-                                                                    : pair.substr(eq + 1));
+                                                                   : pair.substr(eq + 1));
     if (key && value) out->emplace(std::move(*key), std::move(*value));
   }
 }
 
 // Metric label for a method: only the standard ones, so a client cannot invent label values.
 std::string MethodLabel(std::string_view method) {
-  static const char* const kKnown[] = {"GET",    "HEAD",    "POST",    "PUT",  "DELETE",
-                                       "PATCH",  "OPTIONS", "CONNECT", "TRACE"};
+  static const char* const kKnown[] = {"GET",   "HEAD",    "POST",    "PUT",  "DELETE",
+                                       "PATCH", "OPTIONS", "CONNECT", "TRACE"};
   for (const char* m : kKnown) {
     if (method == m) return m;
   }
@@ -97,7 +97,8 @@ std::string MethodLabel(std::string_view method) {
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
 
 bool HasLineBreak(std::string_view s) {
-  return s.find_first_of("\r\n") != std::string_view::npos || s.find('\0') != std::string_view::npos;
+  return s.find_first_of("\r\n") != std::string_view::npos ||
+         s.find('\0') != std::string_view::npos;
 }
 
 constexpr std::string_view kUnmatchedRoute = "unmatched";
@@ -233,17 +234,15 @@ class HttpServer::Impl {
         duration_(metrics.AddHistogram("http_request_duration_seconds",
                                        "Time from a complete request to its written response.",
                                        {"method", "route"})),
-        in_flight_(metrics.AddGauge("http_requests_in_flight",
-                                    "HTTP requests read but not yet answered.")
-                       .WithLabels(std::vector<std::string>{})),
+        in_flight_(
+            metrics.AddGauge("http_requests_in_flight", "HTTP requests read but not yet answered.")
+                .WithLabels(std::vector<std::string>{})),
         connections_open_(metrics.AddGauge("http_connections_open", "Open HTTP connections.")
                               .WithLabels(std::vector<std::string>{})),
-        websockets_open_(metrics.AddGauge("websocket_connections_open",
-                                          "Open WebSocket sessions.")
+        websockets_open_(metrics.AddGauge("websocket_connections_open", "Open WebSocket sessions.")
                              .WithLabels(std::vector<std::string>{})),
         websocket_messages_(metrics.AddCounter("websocket_messages_total",
-                                               "WebSocket messages by direction.",
-                                               {"direction"})),
+                                               "WebSocket messages by direction.", {"direction"})),
         websocket_in_(websocket_messages_.WithLabels({"in"})),
         websocket_out_(websocket_messages_.WithLabels({"out"})) {}
 
@@ -288,10 +287,11 @@ class HttpServer::Impl {
   }
 
   // One access-log line and the request metrics.
-  void Record(std::string_view method, std::string_view route, std::string_view path,
-              int status, size_t bytes, SteadyTime start, const std::string& request_id,
+  void Record(std::string_view method, std::string_view route, std::string_view path, int status,
+              size_t bytes, SteadyTime start, const std::string& request_id,
               const std::string& trace_id, const std::string& remote) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string method_label = MethodLabel(method);
     std::string route_label(route);
     requests_total_.WithLabels({method_label, route_label, std::to_string(status)}).Inc();
@@ -424,9 +424,8 @@ HttpResponse RunHandler(const HttpHandler& handler, const HttpRequest& request) 
   try {
     return handler(request);
   } catch (const std::exception& e) {
-    LogError("http handler threw", {{"request_id", request.request_id},
-                                    {"route", request.route},
-                                    {"error", e.what()}});
+    LogError("http handler threw",
+             {{"request_id", request.request_id}, {"route", request.route}, {"error", e.what()}});
   } catch (...) {
     LogError("http handler threw", {{"request_id", request.request_id},
                                     {"route", request.route},
@@ -504,10 +503,10 @@ class WsSession final : public Connection,
 
   void Close(uint16_t code, std::string reason) override {
     open_ = false;
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code,
-                                    reason = std::move(reason)]() mutable {
-      self->StartClose(code, std::move(reason));
-    });
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+                 self->StartClose(code, std::move(reason));
+               });
   }
 
   bool IsOpen() const override { return open_.load(); }
@@ -518,9 +517,8 @@ class WsSession final : public Connection,
   }
 
   void ForceClose() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
-      beast::get_lowest_layer(self->ws_).close();
-    });
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
   }
 
  private:
@@ -646,12 +644,12 @@ class WsSession final : public Connection,
 
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(Impl& server, tcp::socket socket)
-      : Connection(server), stream_(std::move(socket)) {
+  HttpSession(Impl& server, tcp::socket socket) : Connection(server), stream_(std::move(socket)) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) {
-      remote_ = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+      remote_ =
+          ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
       remote_ += ":" + std::to_string(ep.port());
     }
     server_.connections_open_.Inc();
@@ -710,10 +708,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     first_ = false;
     busy_ = true;
     stream_.expires_after(options().read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -739,15 +736,16 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec) {
       if (ec == http::error::body_limit) {
-        SendFatal(413, "request body larger than " + std::to_string(options().max_body_bytes) +
-                           " bytes");
+        SendFatal(
+            413, "request body larger than " + std::to_string(options().max_body_bytes) + " bytes");
       } else if (ec == http::error::header_limit) {
         SendFatal(431, "request header fields too large");
       } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
@@ -774,8 +772,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (!inserted) it->second += ", " + std::string(field.value());
     }
     auto rid = request->headers.find(std::string(kRequestIdKey));
-    request->request_id = rid == request->headers.end() ? NewRequestId()
-                                                         : SanitizeRequestId(rid->second);
+    request->request_id =
+        rid == request->headers.end() ? NewRequestId() : SanitizeRequestId(rid->second);
     request->trace = ContinueOrStartTrace(request->Header(kTraceparentKey));
     request->remote_address = remote_;
     request->body = std::move(msg.body());
@@ -796,8 +794,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       request->route = std::string(kUnmatchedRoute);
       HttpResponse res;
       if (match.allow.empty()) {
-        res = ErrorResponse(MakeError(ErrorCode::kNotFound, "no route for " + request->path.substr(0, 200)),
-                            request->request_id);
+        res = ErrorResponse(
+            MakeError(ErrorCode::kNotFound, "no route for " + request->path.substr(0, 200)),
+            request->request_id);
       } else {
         res = ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
                                       "method " + MethodLabel(request->method) + " not allowed"),
@@ -848,8 +847,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       } catch (const std::exception& e) {
         LogError("websocket upgrade handler threw",
                  {{"request_id", request->request_id}, {"error", e.what()}});
-        decision = WebSocketUpgrade::Refuse(ErrorResponse(
-            MakeError(ErrorCode::kInternal, "internal error"), request->request_id));
+        decision = WebSocketUpgrade::Refuse(
+            ErrorResponse(MakeError(ErrorCode::kInternal, "internal error"), request->request_id));
       }
       asio::post(self->stream_.get_executor(), [self, request, upgrade, in_flight,
                                                 decision = std::move(decision)]() mutable {
@@ -897,8 +896,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg, request, keep_alive, in_flight, bytes,
                        status](beast::error_code ec, size_t) mutable {
-                        self->server_.Record(request->method, request->route, request->path,
-                                             status, bytes, self->start_, request->request_id,
+                        self->server_.Record(request->method, request->route, request->path, status,
+                                             bytes, self->start_, request->request_id,
                                              request->trace.trace_id, request->remote_address);
                         in_flight.reset();
                         if (ec || !keep_alive) {
@@ -1025,30 +1024,30 @@ void HttpServer::Impl::Start() {
 }
 
 void HttpServer::Impl::DoAccept() {
-  acceptor_->async_accept(asio::make_strand(*ioc_), [this](beast::error_code ec,
-                                                            tcp::socket socket) {
-    if (stopping_ || !acceptor_->is_open()) return;
-    if (ec) {
-      // Out of file descriptors and the like: back off briefly instead of spinning.
-      LogWarn("http accept failed", {{"error", ec.message()}});
-      accept_retry_->expires_after(std::chrono::milliseconds(50));
-      accept_retry_->async_wait([this](beast::error_code e) {
-        if (!e && !stopping_) DoAccept();
+  acceptor_->async_accept(
+      asio::make_strand(*ioc_), [this](beast::error_code ec, tcp::socket socket) {
+        if (stopping_ || !acceptor_->is_open()) return;
+        if (ec) {
+          // Out of file descriptors and the like: back off briefly instead of spinning.
+          LogWarn("http accept failed", {{"error", ec.message()}});
+          accept_retry_->expires_after(std::chrono::milliseconds(50));
+          accept_retry_->async_wait([this](beast::error_code e) {
+            if (!e && !stopping_) DoAccept();
+          });
+          return;
+        }
+        if (ConnectionCount() >= options_.max_connections) {
+          LogWarn("http connection limit reached, refusing connection",
+                  {{"max_connections", options_.max_connections}});
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          auto session = std::make_shared<HttpSession>(*this, std::move(socket));
+          session->SetId(Register(session));
+          session->Start();
+        }
+        DoAccept();
       });
-      return;
-    }
-    if (ConnectionCount() >= options_.max_connections) {
-      LogWarn("http connection limit reached, refusing connection",
-              {{"max_connections", options_.max_connections}});
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else {
-      auto session = std::make_shared<HttpSession>(*this, std::move(socket));
-      session->SetId(Register(session));
-      session->Start();
-    }
-    DoAccept();
-  });
 }
 
 void HttpServer::Impl::Stop(SteadyTime deadline) {

@@ -66,8 +66,8 @@ struct HttpRequest {
   std::map<std::string, std::string> query;    // decoded; the first of repeated keys wins
   std::map<std::string, std::string> headers;  // names lower-cased; repeated headers joined ", "
   std::string body;
-  std::string request_id;  // the caller's X-Request-Id if acceptable, else a new one
-  TraceContext trace;      // continues the caller's traceparent or starts a trace
+  std::string request_id;      // the caller's X-Request-Id if acceptable, else a new one
+  TraceContext trace;          // continues the caller's traceparent or starts a trace
   std::string remote_address;  // "ip:port" of the peer
   std::string route;           // the matched route pattern ("/api/v1/health", "/assets/*")
 
@@ -117,8 +117,7 @@ struct WebSocketUpgrade {
   // Callbacks of the accepted session. They run on the worker pool, one at a time per session,
   // in order: on_open, on_message..., on_close. Reading pauses while on_message runs.
   std::function<void(const std::shared_ptr<WebSocketSession>&)> on_open;
-  std::function<void(const std::shared_ptr<WebSocketSession>&, const std::string& text)>
-      on_message;
+  std::function<void(const std::shared_ptr<WebSocketSession>&, const std::string& text)> on_message;
   std::function<void(const std::shared_ptr<WebSocketSession>&)> on_close;
 
   static WebSocketUpgrade Refuse(HttpResponse response) {

@@ -16,7 +16,9 @@
 namespace moodtape::platform {
 namespace {
 
-Error Unauthenticated(std::string why) { return MakeError(ErrorCode::kUnauthenticated, std::move(why)); }
+Error Unauthenticated(std::string why) {
+  return MakeError(ErrorCode::kUnauthenticated, std::move(why));
+}
 
 EVP_PKEY* AsKey(void* p) { return static_cast<EVP_PKEY*>(p); }
 
@@ -25,7 +27,8 @@ std::string AlgForKey(EVP_PKEY* key) {
   if (EVP_PKEY_is_a(key, "EC")) {
     char group[64] = {0};
     size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &len) &&
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                       &len) &&
         (std::string_view(group) == "prime256v1" || std::string_view(group) == "P-256")) {
       return "ES256";
     }
@@ -64,7 +67,8 @@ std::string RawToDer(std::string_view raw) {
   ECDSA_SIG_set0(sig, r, s);
   unsigned char* der = nullptr;
   int len = i2d_ECDSA_SIG(sig, &der);
-  std::string out = len > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<size_t>(len)) : "";
+  std::string out =
+      len > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<size_t>(len)) : "";
   OPENSSL_free(der);
   ECDSA_SIG_free(sig);
   return out;
@@ -108,8 +112,8 @@ Result<std::shared_ptr<JwtPublicKey>> JwtPublicKey::FromPem(std::string kid, std
 }
 
 Result<std::shared_ptr<JwtPublicKey>> JwtPublicKey::FromJwk(const nlohmann::json& jwk) {
-  if (!jwk.is_object() || !jwk.contains("kty") || !jwk["kty"].is_string() ||
-      !jwk.contains("kid") || !jwk["kid"].is_string()) {
+  if (!jwk.is_object() || !jwk.contains("kty") || !jwk["kty"].is_string() || !jwk.contains("kid") ||
+      !jwk["kid"].is_string()) {
     return MakeError(ErrorCode::kInvalidArgument, "JWK needs string kty and kid");
   }
   std::string kty = jwk["kty"], kid = jwk["kid"];
@@ -135,8 +139,10 @@ Result<std::shared_ptr<JwtPublicKey>> JwtPublicKey::FromJwk(const nlohmann::json
       OSSL_PARAM_BLD_free(bld);
       return MakeError(ErrorCode::kInvalidArgument, "RSA JWK " + kid + " needs n and e");
     }
-    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
-    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
+    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
+                             static_cast<int>(n->size()), nullptr);
+    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                             static_cast<int>(e->size()), nullptr);
     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n);
     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e);
     key = KeyFromParams("RSA", bld);
@@ -147,7 +153,8 @@ Result<std::shared_ptr<JwtPublicKey>> JwtPublicKey::FromJwk(const nlohmann::json
     return MakeError(ErrorCode::kUnimplemented, "unsupported JWK kty " + kty);
   }
   OSSL_PARAM_BLD_free(bld);
-  if (key == nullptr) return MakeError(ErrorCode::kInvalidArgument, "JWK " + kid + " is not a valid key");
+  if (key == nullptr)
+    return MakeError(ErrorCode::kInvalidArgument, "JWK " + kid + " is not a valid key");
   std::string alg = AlgForKey(key);
   if (alg.empty()) {
     EVP_PKEY_free(key);
@@ -182,9 +189,10 @@ bool JwtPublicKey::VerifySignature(std::string_view input, std::string_view sign
     if (sig.empty()) return false;
   }
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, AsKey(pkey_)) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+  bool ok =
+      EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, AsKey(pkey_)) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }
@@ -243,10 +251,12 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
   auto header = nlohmann::json::parse(*header_raw, nullptr, false);
   auto payload = nlohmann::json::parse(*payload_raw, nullptr, false);
   if (!header.is_object() || !payload.is_object()) return Unauthenticated("malformed token");
-  if (!header.contains("alg") || !header["alg"].is_string()) return Unauthenticated("malformed token");
+  if (!header.contains("alg") || !header["alg"].is_string())
+    return Unauthenticated("malformed token");
   std::string alg = header["alg"];
   if (alg != "ES256" && alg != "RS256") return Unauthenticated("unsupported token algorithm");
-  if (!header.contains("kid") || !header["kid"].is_string()) return Unauthenticated("token has no key id");
+  if (!header.contains("kid") || !header["kid"].is_string())
+    return Unauthenticated("token has no key id");
 
   std::shared_ptr<const JwtKeySet> keys;
   {
@@ -256,7 +266,8 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
   auto key = keys ? keys->Find(header["kid"].get<std::string>()) : nullptr;
   if (!key) return Unauthenticated("unknown token key");
   if (key->alg() != alg) return Unauthenticated("token algorithm does not match its key");
-  if (!key->VerifySignature(token.substr(0, dot2), *signature)) return Unauthenticated("bad token signature");
+  if (!key->VerifySignature(token.substr(0, dot2), *signature))
+    return Unauthenticated("bad token signature");
 
   JwtClaims claims;
   claims.key_id = key->kid();
@@ -276,11 +287,14 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
   if (payload.contains("iat") && payload["iat"].is_number_integer()) {
     claims.issued_at = FromEpoch(payload["iat"].get<int64_t>());
   }
-  if (!payload.contains("sub") || !payload["sub"].is_string() || payload["sub"].get<std::string>().empty()) {
+  if (!payload.contains("sub") || !payload["sub"].is_string() ||
+      payload["sub"].get<std::string>().empty()) {
     return Unauthenticated("token has no subject");
   }
   claims.subject = payload["sub"];
-  claims.token_id = payload.contains("jti") && payload["jti"].is_string() ? payload["jti"].get<std::string>() : "";
+  claims.token_id = payload.contains("jti") && payload["jti"].is_string()
+                        ? payload["jti"].get<std::string>()
+                        : "";
   if (payload.contains("roles") && payload["roles"].is_array()) {
     for (const auto& r : payload["roles"]) {
       if (r.is_string()) claims.roles.push_back(r);
@@ -291,7 +305,8 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
 
 JwtSigner::~JwtSigner() { EVP_PKEY_free(AsKey(pkey_)); }
 
-Result<std::unique_ptr<JwtSigner>> JwtSigner::FromPrivateKeyPem(std::string kid, std::string_view pem) {
+Result<std::unique_ptr<JwtSigner>> JwtSigner::FromPrivateKeyPem(std::string kid,
+                                                                std::string_view pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
@@ -336,7 +351,8 @@ std::string JwtSigner::Sign(const nlohmann::json& payload) const {
   size_t len = 0;
   std::string sig;
   if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, AsKey(pkey_)) == 1 &&
-      EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
+      EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size()) == 1) {
     sig.resize(len);
     EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                    reinterpret_cast<const unsigned char*>(input.data()), input.size());

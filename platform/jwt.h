@@ -19,10 +19,10 @@
 namespace moodtape::platform {
 
 struct JwtClaims {
-  std::string subject;  // "sub": the user id
-  std::string issuer;   // "iss"
-  std::string token_id; // "jti"
-  std::string key_id;   // the header's "kid"
+  std::string subject;             // "sub": the user id
+  std::string issuer;              // "iss"
+  std::string token_id;            // "jti"
+  std::string key_id;              // the header's "kid"
   std::vector<std::string> roles;  // "roles", e.g. ["admin"]
   std::chrono::system_clock::time_point issued_at;
   std::chrono::system_clock::time_point expires_at;
@@ -44,7 +44,8 @@ class JwtPublicKey {
   bool VerifySignature(std::string_view signing_input, std::string_view signature) const;
 
  private:
-  JwtPublicKey(std::string kid, std::string alg, void* pkey) : kid_(std::move(kid)), alg_(std::move(alg)), pkey_(pkey) {}
+  JwtPublicKey(std::string kid, std::string alg, void* pkey)
+      : kid_(std::move(kid)), alg_(std::move(alg)), pkey_(pkey) {}
   std::string kid_;
   std::string alg_;  // "ES256" or "RS256"
   void* pkey_;       // EVP_PKEY*, kept opaque so OpenSSL headers stay out of this header
@@ -88,7 +89,8 @@ class JwtSigner {
   JwtSigner(const JwtSigner&) = delete;
   JwtSigner& operator=(const JwtSigner&) = delete;
   // PEM private key (EC P-256 -> ES256, RSA -> RS256).
-  static Result<std::unique_ptr<JwtSigner>> FromPrivateKeyPem(std::string kid, std::string_view pem);
+  static Result<std::unique_ptr<JwtSigner>> FromPrivateKeyPem(std::string kid,
+                                                              std::string_view pem);
   // A fresh EC P-256 key (auth generates one on first start; tests use it too).
   static std::unique_ptr<JwtSigner> GenerateEs256(std::string kid);
   std::string PrivateKeyPem() const;
@@ -98,7 +100,8 @@ class JwtSigner {
   const std::string& kid() const { return kid_; }
 
  private:
-  JwtSigner(std::string kid, std::string alg, void* pkey) : kid_(std::move(kid)), alg_(std::move(alg)), pkey_(pkey) {}
+  JwtSigner(std::string kid, std::string alg, void* pkey)
+      : kid_(std::move(kid)), alg_(std::move(alg)), pkey_(pkey) {}
   std::string kid_;
   std::string alg_;
   void* pkey_;

@@ -31,10 +31,14 @@ std::string EscapeLabelValue(std::string_view v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -42,9 +46,12 @@ std::string EscapeLabelValue(std::string_view v) {
 std::string EscapeHelp(std::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -96,9 +103,8 @@ std::vector<uint64_t> Histogram::CumulativeCounts() const {
 }
 
 const std::vector<double>& DefaultLatencyBuckets() {
-  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                               0.1,    0.25,  0.5,    1,     2.5,  5,     10,
-                                               30};
+  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                               0.25,   0.5,   1,      2.5,   5,    10,    30};
   return kBuckets;
 }
 
@@ -187,8 +193,8 @@ void Family<Histogram>::RenderChildren(std::string* out) const {
     *out += name_ + "_bucket" + LabelText(labels, "le", "+Inf") + " " +
             FormatValue(static_cast<double>(total)) + "\n";
     *out += name_ + "_sum" + LabelText(labels) + " " + FormatValue(h->Sum()) + "\n";
-    *out += name_ + "_count" + LabelText(labels) + " " + FormatValue(static_cast<double>(total)) +
-            "\n";
+    *out +=
+        name_ + "_count" + LabelText(labels) + " " + FormatValue(static_cast<double>(total)) + "\n";
   }
 }
 
@@ -216,8 +222,8 @@ Family<Metric>& MetricsRegistry::Add(const std::string& name, const std::string&
     return static_cast<Family<Metric>&>(*it->second);
   }
   shapes_[name] = {type, label_names};
-  auto family = std::make_unique<Family<Metric>>(name, help, std::move(label_names), type,
-                                                 std::move(bounds));
+  auto family =
+      std::make_unique<Family<Metric>>(name, help, std::move(label_names), type, std::move(bounds));
   auto& ref = *family;
   families_.emplace(name, std::move(family));
   return ref;

@@ -81,8 +81,8 @@ class MetricFamilyBase {
 template <typename Metric>
 class Family final : public MetricFamilyBase {
  public:
-  Family(std::string name, std::string help, std::vector<std::string> label_names,
-         MetricType type, std::vector<double> bounds = {})
+  Family(std::string name, std::string help, std::vector<std::string> label_names, MetricType type,
+         std::vector<double> bounds = {})
       : MetricFamilyBase(std::move(name), std::move(help), std::move(label_names), type),
         bounds_(std::move(bounds)) {}
 
@@ -133,6 +133,7 @@ class MetricsRegistry {
 };
 
 // Content type of Render()'s output.
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 }  // namespace moodtape::platform

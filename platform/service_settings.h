@@ -28,13 +28,13 @@ struct GrpcSettings {
 };
 
 struct ServiceSettings {
-  std::string name;          // "gateway", "auth", ...: also the CN of its certificate
-  std::string grpc_address;  // where this service's gRPC server listens ("" for none)
-  std::string admin_address; // host:port of the admin HTTP endpoint (/metrics, /healthz)
+  std::string name;           // "gateway", "auth", ...: also the CN of its certificate
+  std::string grpc_address;   // where this service's gRPC server listens ("" for none)
+  std::string admin_address;  // host:port of the admin HTTP endpoint (/metrics, /healthz)
   LogLevel log_level = LogLevel::kInfo;
   TlsSettings tls;
   GrpcSettings grpc;
-  std::string sentry_dsn;    // empty: error reporting off
+  std::string sentry_dsn;  // empty: error reporting off
 };
 
 // Default ports (DESIGN/README): gRPC auth 50051 .. designer 50056; admin 9100 (gateway) ..

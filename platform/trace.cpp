@@ -48,9 +48,7 @@ std::string TraceContext::ToTraceparent() const {
   return "00-" + trace_id + "-" + span_id + (sampled ? "-01" : "-00");
 }
 
-TraceContext TraceContext::Child() const {
-  return TraceContext{trace_id, RandomHex(8), sampled};
-}
+TraceContext TraceContext::Child() const { return TraceContext{trace_id, RandomHex(8), sampled}; }
 
 std::optional<TraceContext> ParseTraceparent(std::string_view h) {
   // version(2) - trace-id(32) - parent-id(16) - flags(2)

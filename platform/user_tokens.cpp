@@ -19,7 +19,8 @@ Result<std::shared_ptr<JwtKeySet>> ReadKeys(const std::string& path) {
   }
   auto keys = JwtKeySet::FromJwks(json);
   if (!keys.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument, "JWKS file " + path + ": " + keys.error().message);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "JWKS file " + path + ": " + keys.error().message);
   }
   return keys;
 }
@@ -47,7 +48,8 @@ Status ReloadUserTokenKeys(JwtVerifier& verifier, const UserTokenSettings& setti
     return keys.error();
   }
   verifier.SetKeys(*keys);
-  LogInfo("user token keys reloaded", {{"jwks_file", settings.jwks_file}, {"keys", (*keys)->size()}});
+  LogInfo("user token keys reloaded",
+          {{"jwks_file", settings.jwks_file}, {"keys", (*keys)->size()}});
   return Status::Ok();
 }
 

@@ -16,10 +16,10 @@ GatewaySettings ReadGatewaySettings(platform::Config& config) {
   s.http.address = config.String("gateway", "http_address", "127.0.0.1:8080");
   platform::RequireHostPort("gateway", "http_address", s.http.address);
   s.static_dir = config.String("gateway", "static_dir", s.static_dir);
-  s.http.max_body_bytes = static_cast<size_t>(
-      config.Int("gateway", "max_body_bytes", 1 << 20, 1024, 64LL << 20));
-  s.http.max_header_bytes = static_cast<size_t>(
-      config.Int("gateway", "max_header_bytes", 16 << 10, 1024, 1 << 20));
+  s.http.max_body_bytes =
+      static_cast<size_t>(config.Int("gateway", "max_body_bytes", 1 << 20, 1024, 64LL << 20));
+  s.http.max_header_bytes =
+      static_cast<size_t>(config.Int("gateway", "max_header_bytes", 16 << 10, 1024, 1 << 20));
   s.http.io_threads = static_cast<int>(config.Int("gateway", "io_threads", 1, 1, 64));
   s.http.worker_threads = static_cast<int>(config.Int("gateway", "worker_threads", 4, 1, 256));
   s.http.idle_timeout = config.Millis("gateway", "idle_timeout_ms", 60000, 1000);
@@ -27,7 +27,9 @@ GatewaySettings ReadGatewaySettings(platform::Config& config) {
 }
 
 GatewayHttp::GatewayHttp(GatewaySettings settings, platform::MetricsRegistry& metrics)
-    : settings_(std::move(settings)), site_(settings_.static_dir), server_(settings_.http, metrics) {
+    : settings_(std::move(settings)),
+      site_(settings_.static_dir),
+      server_(settings_.http, metrics) {
   server_.Handle("GET", "/api/v1/health", [this](const HttpRequest& r) { return Health(r); });
   server_.HandlePrefix(std::string(platform::HttpServer::kAnyMethod), "/api/",
                        [this](const HttpRequest& r) { return UnknownApi(r); });
@@ -47,8 +49,7 @@ HttpResponse GatewayHttp::Health(const HttpRequest&) const {
 }
 
 HttpResponse GatewayHttp::UnknownApi(const HttpRequest& request) const {
-  return ErrorResponse(MakeError(ErrorCode::kNotFound, "unknown API endpoint"),
-                       request.request_id);
+  return ErrorResponse(MakeError(ErrorCode::kNotFound, "unknown API endpoint"), request.request_id);
 }
 
 HttpResponse GatewayHttp::Static(const HttpRequest& request) const {

@@ -15,7 +15,9 @@ using namespace std::chrono_literals;
 class AdminServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    metrics_.AddCounter("jobs_done_total", "Jobs done.").WithLabels(std::vector<std::string>{}).Inc(3);
+    metrics_.AddCounter("jobs_done_total", "Jobs done.")
+        .WithLabels(std::vector<std::string>{})
+        .Inc(3);
     admin_ = std::make_unique<AdminServer>("127.0.0.1:0", metrics_);
     admin_->Start();
     port_ = admin_->Port();

@@ -69,7 +69,8 @@ TEST(ConfigTest, UnknownKeyInUsedSectionFailsFinish) {
 }
 
 TEST(ConfigTest, PeerLookupDoesNotClaimThePeersSection) {
-  Config cfg = Config::FromString("[gateway]\nhttp_address = \"x\"\n[auth]\ngrpc_address = \"h:1\"\nadmin_address = \"h:2\"\n");
+  Config cfg = Config::FromString(
+      "[gateway]\nhttp_address = \"x\"\n[auth]\ngrpc_address = \"h:1\"\nadmin_address = \"h:2\"\n");
   cfg.String("gateway", "http_address", "");
   EXPECT_EQ(cfg.PeerString("auth", "grpc_address", ""), "h:1");
   EXPECT_NO_THROW(cfg.Finish());

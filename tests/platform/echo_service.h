@@ -17,9 +17,11 @@ class EchoServiceImpl final : public EchoService::CallbackService {
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const EchoRequest* req,
                                  EchoResponse* res) override {
     auto* reactor = ctx->DefaultReactor();
-    if (req->delay_ms() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(req->delay_ms()));
+    if (req->delay_ms() > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(req->delay_ms()));
     if (req->fail_with_code() != 0) {
-      reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(req->fail_with_code()), "echo asked to fail"));
+      reactor->Finish(
+          grpc::Status(static_cast<grpc::StatusCode>(req->fail_with_code()), "echo asked to fail"));
       return reactor;
     }
     auto call = platform::CallContextOf(ctx);
@@ -78,7 +80,8 @@ class EchoServiceImpl final : public EchoService::CallbackService {
     return new Reader(res);
   }
 
-  grpc::ServerBidiReactor<EchoBidiRequest, EchoBidiResponse>* EchoBidi(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<EchoBidiRequest, EchoBidiResponse>* EchoBidi(
+      grpc::CallbackServerContext*) override {
     class Bidi : public grpc::ServerBidiReactor<EchoBidiRequest, EchoBidiResponse> {
      public:
       Bidi() { StartRead(&in_); }

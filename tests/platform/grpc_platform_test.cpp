@@ -15,8 +15,8 @@
 #include <gtest/gtest.h>
 
 #include "platform/call_context.h"
-#include "platform/grpc_channel.h"
 #include "platform/encoding.h"
+#include "platform/grpc_channel.h"
 #include "platform/grpc_server.h"
 #include "platform/log.h"
 #include "platform/metrics.h"
@@ -36,7 +36,8 @@ class Certs {
  public:
   Certs() {
     std::string script = moodtape::testing::SourceDir() + "/scripts/dev_certs.sh";
-    EXPECT_EQ(moodtape::testing::RunCommand({script, dir_.path(), "store", "gateway", "intruder"}), 0);
+    EXPECT_EQ(moodtape::testing::RunCommand({script, dir_.path(), "store", "gateway", "intruder"}),
+              0);
     EXPECT_EQ(moodtape::testing::RunCommand({script, rogue_.path(), "gateway"}), 0);
   }
   TlsSettings For(const std::string& name, bool rogue = false) const {
@@ -66,7 +67,8 @@ struct Harness {
     server->Start();
   }
   std::string target() const { return "127.0.0.1:" + std::to_string(server->port()); }
-  std::unique_ptr<EchoService::Stub> Stub(TlsSettings tls, MetricsRegistry* client_metrics = nullptr) {
+  std::unique_ptr<EchoService::Stub> Stub(TlsSettings tls,
+                                          MetricsRegistry* client_metrics = nullptr) {
     ChannelOptions co;
     co.tls = std::move(tls);
     static MetricsRegistry spare;
@@ -82,7 +84,8 @@ GrpcServerOptions PlainOptions() {
   return o;
 }
 
-GrpcServerOptions MutualTlsOptions(AccessPolicy policy, std::shared_ptr<const JwtVerifier> jwt = nullptr) {
+GrpcServerOptions MutualTlsOptions(AccessPolicy policy,
+                                   std::shared_ptr<const JwtVerifier> jwt = nullptr) {
   GrpcServerOptions o;
   o.service_name = "store";
   o.tls = SuiteCerts().For("store");
@@ -187,26 +190,41 @@ TEST(GrpcPlatformTest, AllFourCallKindsWorkAndAreMeasured) {
     EXPECT_NE(text.find(needle), std::string::npos) << "missing: " << needle << "\n" << text;
   };
   // The interceptor finishes its bookkeeping right after the status is sent; allow it a moment.
-  ASSERT_TRUE(moodtape::testing::WaitUntil([&] {
-    return h.metrics.Render().find("grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1") != std::string::npos;
-  }, 2s));
+  ASSERT_TRUE(moodtape::testing::WaitUntil(
+      [&] {
+        return h.metrics.Render().find("grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1") !=
+               std::string::npos;
+      },
+      2s));
   server = h.metrics.Render();
   has(server, "grpc_server_started_total{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\"} 2");
-  has(server, "grpc_server_handled_total{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\",grpc_code=\"OK\"} 1");
-  has(server, "grpc_server_handled_total{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\",grpc_code=\"NotFound\"} 1");
-  has(server, "grpc_server_handled_total{grpc_type=\"server_stream\"," + svc + ",grpc_method=\"EchoServerStream\",grpc_code=\"OK\"} 1");
-  has(server, "grpc_server_msg_sent_total{grpc_type=\"server_stream\"," + svc + ",grpc_method=\"EchoServerStream\"} 3");
-  has(server, "grpc_server_msg_received_total{grpc_type=\"client_stream\"," + svc + ",grpc_method=\"EchoClientStream\"} 4");
-  has(server, "grpc_server_handled_total{grpc_type=\"bidi_stream\"," + svc + ",grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1");
-  has(server, "grpc_server_msg_received_total{grpc_type=\"bidi_stream\"," + svc + ",grpc_method=\"EchoBidi\"} 2");
-  has(server, "grpc_server_handling_seconds_count{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\"} 2");
+  has(server, "grpc_server_handled_total{grpc_type=\"unary\"," + svc +
+                  ",grpc_method=\"Echo\",grpc_code=\"OK\"} 1");
+  has(server, "grpc_server_handled_total{grpc_type=\"unary\"," + svc +
+                  ",grpc_method=\"Echo\",grpc_code=\"NotFound\"} 1");
+  has(server, "grpc_server_handled_total{grpc_type=\"server_stream\"," + svc +
+                  ",grpc_method=\"EchoServerStream\",grpc_code=\"OK\"} 1");
+  has(server, "grpc_server_msg_sent_total{grpc_type=\"server_stream\"," + svc +
+                  ",grpc_method=\"EchoServerStream\"} 3");
+  has(server, "grpc_server_msg_received_total{grpc_type=\"client_stream\"," + svc +
+                  ",grpc_method=\"EchoClientStream\"} 4");
+  has(server, "grpc_server_handled_total{grpc_type=\"bidi_stream\"," + svc +
+                  ",grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1");
+  has(server, "grpc_server_msg_received_total{grpc_type=\"bidi_stream\"," + svc +
+                  ",grpc_method=\"EchoBidi\"} 2");
+  has(server,
+      "grpc_server_handling_seconds_count{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\"} 2");
 
   std::string client = client_metrics.Render();
   has(client, "grpc_client_started_total{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\"} 2");
-  has(client, "grpc_client_handled_total{grpc_type=\"unary\"," + svc + ",grpc_method=\"Echo\",grpc_code=\"NotFound\"} 1");
-  has(client, "grpc_client_msg_received_total{grpc_type=\"server_stream\"," + svc + ",grpc_method=\"EchoServerStream\"} 3");
-  has(client, "grpc_client_msg_sent_total{grpc_type=\"client_stream\"," + svc + ",grpc_method=\"EchoClientStream\"} 4");
-  has(client, "grpc_client_handled_total{grpc_type=\"bidi_stream\"," + svc + ",grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1");
+  has(client, "grpc_client_handled_total{grpc_type=\"unary\"," + svc +
+                  ",grpc_method=\"Echo\",grpc_code=\"NotFound\"} 1");
+  has(client, "grpc_client_msg_received_total{grpc_type=\"server_stream\"," + svc +
+                  ",grpc_method=\"EchoServerStream\"} 3");
+  has(client, "grpc_client_msg_sent_total{grpc_type=\"client_stream\"," + svc +
+                  ",grpc_method=\"EchoClientStream\"} 4");
+  has(client, "grpc_client_handled_total{grpc_type=\"bidi_stream\"," + svc +
+                  ",grpc_method=\"EchoBidi\",grpc_code=\"OK\"} 1");
 }
 
 TEST(GrpcPlatformTest, AccessLogLineHasTheCallFields) {
@@ -227,16 +245,20 @@ TEST(GrpcPlatformTest, AccessLogLineHasTheCallFields) {
     req.set_fail_with_code(grpc::StatusCode::INVALID_ARGUMENT);
     EchoResponse res;
     stub->Echo(ctx.get(), req, &res);
-    ASSERT_TRUE(moodtape::testing::WaitUntil([&] {
-      std::lock_guard lock(mu);
-      for (auto& l : lines) if (l.value("msg", "") == "grpc call") return true;
-      return false;
-    }, 2s));
+    ASSERT_TRUE(moodtape::testing::WaitUntil(
+        [&] {
+          std::lock_guard lock(mu);
+          for (auto& l : lines)
+            if (l.value("msg", "") == "grpc call") return true;
+          return false;
+        },
+        2s));
   }
   SetLogSink(nullptr);
   std::lock_guard lock(mu);
   nlohmann::json call;
-  for (auto& l : lines) if (l.value("msg", "") == "grpc call") call = l;
+  for (auto& l : lines)
+    if (l.value("msg", "") == "grpc call") call = l;
   EXPECT_EQ(call["rpc"], "/moodtape.testing.v1.EchoService/Echo");
   EXPECT_EQ(call["grpc_type"], "unary");
   EXPECT_EQ(call["code"], "InvalidArgument");
@@ -275,7 +297,8 @@ TEST(GrpcPlatformTest, MutualTlsIdentifiesCallerAndAppliesAllowList) {
   auto ctx3 = NewClientContext(5s);
   auto reader = intruder->EchoServerStream(ctx3.get(), sreq);
   EchoServerStreamResponse msg;
-  while (reader->Read(&msg)) {}
+  while (reader->Read(&msg)) {
+  }
   EXPECT_TRUE(reader->Finish().ok());
   auto ctx4 = NewClientContext(5s);
   EchoClientStreamResponse cres;
@@ -311,7 +334,8 @@ TEST(GrpcPlatformTest, ClientWithoutCertificateIsRejected) {
   ssl.pem_root_certs = moodtape::testing::ReadFile(SuiteCerts().For("gateway").ca_file);
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride("store");
-  auto stub = EchoService::NewStub(grpc::CreateCustomChannel(h.target(), grpc::SslCredentials(ssl), args));
+  auto stub =
+      EchoService::NewStub(grpc::CreateCustomChannel(h.target(), grpc::SslCredentials(ssl), args));
   auto ctx = NewClientContext(3s);
   EchoRequest req;
   EchoResponse res;
@@ -345,13 +369,14 @@ class JwtOverGrpcTest : public ::testing::Test {
     auto keys = std::make_shared<JwtKeySet>();
     keys->Add(signer_->PublicKey());
     verifier_ = std::make_shared<JwtVerifier>(keys, "moodtape", &clock_);
-    h_ = std::make_unique<Harness>(
-        MutualTlsOptions(AccessPolicy().Allow("/moodtape.testing.v1.EchoService/*", {"gateway"}), verifier_));
+    h_ = std::make_unique<Harness>(MutualTlsOptions(
+        AccessPolicy().Allow("/moodtape.testing.v1.EchoService/*", {"gateway"}), verifier_));
     stub_ = h_->Stub(SuiteCerts().For("gateway"));
   }
 
   nlohmann::json Claims(int64_t exp_offset = 900) const {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
     return {{"iss", "moodtape"}, {"sub", "user-42"}, {"iat", now}, {"exp", now + exp_offset}};
   }
 
@@ -385,16 +410,17 @@ TEST_F(JwtOverGrpcTest, NoTokenMeansNoUser) {
 TEST_F(JwtOverGrpcTest, EveryBadTokenIsRefused) {
   std::string good = signer_->Sign(Claims());
   std::string tampered = good;
-  tampered[tampered.find('.') + 5] ^= 1;  // one payload character changed
+  tampered[tampered.find('.') + 5] ^= 1;        // one payload character changed
   auto other = JwtSigner::GenerateEs256("k1");  // same kid, different key
   std::string alg_none = Base64UrlEncode(R"({"alg":"none","kid":"k1"})") + "." +
                          Base64UrlEncode(Claims().dump()) + ".";
   auto wrong_iss = Claims();
   wrong_iss["iss"] = "someone-else";
-  for (const std::string& token :
-       {tampered, other->Sign(Claims()), alg_none, signer_->Sign(wrong_iss), std::string("garbage")}) {
+  for (const std::string& token : {tampered, other->Sign(Claims()), alg_none,
+                                   signer_->Sign(wrong_iss), std::string("garbage")}) {
     EchoResponse res;
-    EXPECT_EQ(Call("Bearer " + token, &res).error_code(), grpc::StatusCode::UNAUTHENTICATED) << token;
+    EXPECT_EQ(Call("Bearer " + token, &res).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << token;
   }
   EchoResponse res;
   EXPECT_EQ(Call("Basic dXNlcjpwYXNz", &res).error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -422,9 +448,9 @@ TEST(GrpcPlatformTest, ShutdownDrainsCallsInFlight) {
     return stub->Echo(ctx.get(), req, &res);
   });
   // Wait until the slow call is being handled before asking the server to stop.
-  ASSERT_TRUE(moodtape::testing::WaitUntil([&] {
-    return h.metrics.Render().find("grpc_server_started_total{") != std::string::npos;
-  }, 5s));
+  ASSERT_TRUE(moodtape::testing::WaitUntil(
+      [&] { return h.metrics.Render().find("grpc_server_started_total{") != std::string::npos; },
+      5s));
   auto t0 = std::chrono::steady_clock::now();
   h.server->Shutdown(5s);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 4s);
@@ -514,9 +540,12 @@ TEST(GrpcPlatformTest, ServerFaultIsReportedToTheDsn) {
   EXPECT_NE(got.find("\"type\":\"event\""), std::string::npos) << got;
   EXPECT_NE(got.find("report-me"), std::string::npos) << got;
   EXPECT_NE(got.find("/moodtape.testing.v1.EchoService/Echo"), std::string::npos) << got;
-  EXPECT_TRUE(moodtape::testing::WaitUntil([&] {
-    return reporter_metrics.Render().find("moodtape_error_reports_total{outcome=\"sent\"} 1") != std::string::npos;
-  }, 2s));
+  EXPECT_TRUE(moodtape::testing::WaitUntil(
+      [&] {
+        return reporter_metrics.Render().find("moodtape_error_reports_total{outcome=\"sent\"} 1") !=
+               std::string::npos;
+      },
+      2s));
 }
 
 TEST(GrpcPlatformTest, ClientErrorsAreNotReported) {

@@ -12,13 +12,13 @@
 #include <mutex>
 #include <thread>
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "platform/log.h"
 #include "platform/metrics.h"
@@ -171,8 +171,8 @@ TEST_F(HttpServerTest, DecodesQueryAndExposesRequestDetails) {
   StartServer();
   std::string body;
   std::string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-  EXPECT_EQ(HttpRequest("POST", port_, "/echo?a=1&b=hello%20world&c=x+y", "payload", &body,
-                        nullptr, {{"traceparent", traceparent}, {"Content-Type", "text/plain"}}),
+  EXPECT_EQ(HttpRequest("POST", port_, "/echo?a=1&b=hello%20world&c=x+y", "payload", &body, nullptr,
+                        {{"traceparent", traceparent}, {"Content-Type", "text/plain"}}),
             200);
   auto json = Json(body);
   EXPECT_EQ(json["body"], "payload");
@@ -345,9 +345,11 @@ TEST_F(HttpServerTest, RecordsMetricsByRoutePatternNotRawPath) {
         return text.find("code=\"404\"") != std::string::npos;
       },
       5s));
-  EXPECT_THAT(text, HasSubstr("http_requests_total{method=\"GET\",route=\"/hello\",code=\"200\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("http_requests_total{method=\"GET\",route=\"/hello\",code=\"200\"} 1"));
   EXPECT_THAT(text, HasSubstr("route=\"/files/*\""));
-  EXPECT_THAT(text, HasSubstr("http_requests_total{method=\"GET\",route=\"unmatched\",code=\"404\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("http_requests_total{method=\"GET\",route=\"unmatched\",code=\"404\"} 1"));
   EXPECT_THAT(text, HasSubstr("http_request_duration_seconds_bucket"));
   EXPECT_THAT(text, HasSubstr("http_requests_in_flight"));
   EXPECT_THAT(text, HasSubstr("http_connections_open"));
@@ -368,7 +370,8 @@ TEST_F(HttpServerTest, GracefulStopLetsInFlightRequestFinish) {
   server_->Start();
   int port = server_->Port();
   std::string body;
-  auto call = std::async(std::launch::async, [&] { return HttpRequest("GET", port, "/slow", "", &body); });
+  auto call =
+      std::async(std::launch::async, [&] { return HttpRequest("GET", port, "/slow", "", &body); });
   ASSERT_TRUE(WaitUntil([&] { return entered.load(); }, 5s));
   auto start = std::chrono::steady_clock::now();
   server_->Stop(std::chrono::steady_clock::now() + 5s);
@@ -486,7 +489,12 @@ TEST_F(HttpServerTest, WebSocketClientThatNeverReadsIsClosedWithoutSlowingOthers
 
   WebSocketClient sleeper(port, "/ws", 4096);  // never reads
   ASSERT_FALSE(sleeper.error());
-  ASSERT_TRUE(WaitUntil([&] { std::lock_guard l(mu); return sessions.size() == 1; }, 5s));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        std::lock_guard l(mu);
+        return sessions.size() == 1;
+      },
+      5s));
   std::shared_ptr<WebSocketSession> slow;
   {
     std::lock_guard lock(mu);
@@ -530,9 +538,9 @@ TEST_F(HttpServerTest, StopClosesWebSocketsWithGoingAway) {
     return ec;
   });
   // Give the upgrade time to register before stopping (the read is already pending).
-  ASSERT_TRUE(WaitUntil([&] { return metrics_.Render().find("websocket_connections_open 1") !=
-                                     std::string::npos; },
-                        5s));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return metrics_.Render().find("websocket_connections_open 1") != std::string::npos; },
+      5s));
   auto start = std::chrono::steady_clock::now();
   server_->Stop(std::chrono::steady_clock::now() + 3s);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);

@@ -18,8 +18,10 @@ namespace {
 using namespace std::chrono_literals;
 
 nlohmann::json ClaimsAt(const Clock& clock, int64_t ttl = 900) {
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
-  return {{"iss", "moodtape"}, {"sub", "u1"}, {"iat", now}, {"exp", now + ttl}, {"roles", {"admin"}}, {"jti", "t1"}};
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+  return {{"iss", "moodtape"}, {"sub", "u1"},        {"iat", now},
+          {"exp", now + ttl},  {"roles", {"admin"}}, {"jti", "t1"}};
 }
 
 std::shared_ptr<JwtKeySet> KeysOf(const JwtSigner& signer) {
@@ -158,9 +160,13 @@ TEST(JwtTest, KeyRotationKeepsOldTokensUntilKeyIsDropped) {
 
 TEST(JwtTest, MalformedJwksIsAnError) {
   EXPECT_FALSE(JwtKeySet::FromJwks(nlohmann::json::array()).ok());
-  EXPECT_FALSE(JwtKeySet::FromJwks({{"keys", {{{"kty", "EC"}, {"kid", "x"}, {"crv", "P-256"}, {"x", "AA"}, {"y", "AA"}}}}}).ok());
+  EXPECT_FALSE(
+      JwtKeySet::FromJwks(
+          {{"keys", {{{"kty", "EC"}, {"kid", "x"}, {"crv", "P-256"}, {"x", "AA"}, {"y", "AA"}}}}})
+          .ok());
   // Key types we do not use are skipped, not fatal.
-  auto skipped = JwtKeySet::FromJwks({{"keys", {{{"kty", "oct"}, {"kid", "h"}, {"k", "c2VjcmV0"}}}}});
+  auto skipped =
+      JwtKeySet::FromJwks({{"keys", {{{"kty", "oct"}, {"kid", "h"}, {"k", "c2VjcmV0"}}}}});
   ASSERT_TRUE(skipped.ok());
   EXPECT_EQ((*skipped)->size(), 0u);
 }
@@ -187,7 +193,8 @@ TEST(UserTokensTest, LoadsAndReloadsTheJwksFile) {
 }
 
 TEST(EncodingTest, Base64UrlRoundTrip) {
-  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)}) {
+  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba",
+                                                       "foobar", std::string("\0\xff\xfe", 3)}) {
     auto d = Base64UrlDecode(Base64UrlEncode(s));
     ASSERT_TRUE(d);
     EXPECT_EQ(*d, s);

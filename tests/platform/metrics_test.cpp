@@ -16,9 +16,13 @@ TEST(MetricsTest, RendersCounterGaugeHistogram) {
   h.Observe(0.5);
   h.Observe(5);
   std::string out = r.Render();
-  EXPECT_NE(out.find("# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{type=\"mood\"} 3\n"), std::string::npos) << out;
+  EXPECT_NE(
+      out.find("# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{type=\"mood\"} 3\n"),
+      std::string::npos)
+      << out;
   EXPECT_NE(out.find("# TYPE queue_depth gauge\nqueue_depth 7.5\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("wait_seconds_bucket{le=\"0.10000000000000001\"} 1\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("wait_seconds_bucket{le=\"0.10000000000000001\"} 1\n"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("wait_seconds_bucket{le=\"1\"} 2\n"), std::string::npos) << out;
   EXPECT_NE(out.find("wait_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos) << out;
   EXPECT_NE(out.find("wait_seconds_sum 5.5499999999999998\n"), std::string::npos) << out;

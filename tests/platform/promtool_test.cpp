@@ -30,7 +30,8 @@ TEST(PromtoolTest, MetricsTextPassesPromtoolCheck) {
 
   ChannelOptions co;
   co.tls.enabled = false;
-  auto stub = EchoService::NewStub(ChannelFactory(co, metrics).Create("127.0.0.1:" + std::to_string(server.port()), "store"));
+  auto stub = EchoService::NewStub(
+      ChannelFactory(co, metrics).Create("127.0.0.1:" + std::to_string(server.port()), "store"));
   for (int code : {0, 3, 13}) {
     auto ctx = NewClientContext(2s);
     EchoRequest req;
@@ -44,7 +45,8 @@ TEST(PromtoolTest, MetricsTextPassesPromtoolCheck) {
     req.set_count(2);
     auto reader = stub->EchoServerStream(ctx.get(), req);
     EchoServerStreamResponse m;
-    while (reader->Read(&m)) {}
+    while (reader->Read(&m)) {
+    }
     reader->Finish();
   }
   {
@@ -57,8 +59,10 @@ TEST(PromtoolTest, MetricsTextPassesPromtoolCheck) {
     stream->WritesDone();
     stream->Finish();
   }
-  metrics.AddGauge("moodtape_test_temperature_celsius", "A gauge with an awkward \"label\".", {"what"})
-      .WithLabels({"quote\" back\\slash"}).Set(-1.5);
+  metrics
+      .AddGauge("moodtape_test_temperature_celsius", "A gauge with an awkward \"label\".", {"what"})
+      .WithLabels({"quote\" back\\slash"})
+      .Set(-1.5);
   server.Shutdown(1s);
 
   moodtape::testing::TempDir dir;

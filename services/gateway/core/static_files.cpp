@@ -141,8 +141,8 @@ bool ETagMatches(std::string_view if_none_match, std::string_view etag) {
   while (!if_none_match.empty()) {
     size_t comma = if_none_match.find(',');
     std::string item = Trim(if_none_match.substr(0, comma));
-    if_none_match = comma == std::string_view::npos ? std::string_view()
-                                                    : if_none_match.substr(comma + 1);
+    if_none_match =
+        comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
     if (item == "*") return true;
     if (!item.empty() && strip_weak(item) == wanted) return true;
   }

@@ -11,7 +11,6 @@
 namespace moodtape::gateway {
 namespace {
 
-
 TEST(NormaliseStaticPathTest, AcceptsOrdinaryPaths) {
   EXPECT_EQ(NormaliseStaticPath("/"), "");
   EXPECT_EQ(NormaliseStaticPath("/index.html"), "index.html");
