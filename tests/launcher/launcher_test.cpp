@@ -50,6 +50,10 @@ std::map<std::string, std::string> HermeticEnv(const TempDir& dir, int redis_por
       {"MOODTAPE_REDIS_HOST", "127.0.0.1"},
       {"MOODTAPE_REDIS_PORT", std::to_string(redis_port)},
       {"MOODTAPE_GATEWAY_HTTP_ADDRESS", Loopback(http_port)},
+      // Everything a service writes stays in the test's directory: emotion trains its first
+      // model there (from the repo's data/), the store keeps its database there.
+      {"MOODTAPE_EMOTION_MODELS_DIR", dir.File("models")},
+      {"MOODTAPE_STORE_DATABASE_URL", "sqlite:" + dir.File("var/store.db")},
   };
   for (const auto& name : kServices) {
     env["MOODTAPE_" + Upper(name) + "_ADMIN_ADDRESS"] = Loopback(FreePort());

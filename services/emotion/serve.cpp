@@ -1,0 +1,116 @@
+#include "services/emotion/serve.h"
+
+#include <memory>
+#include <mutex>
+
+#include "platform/grpc_service.h"
+#include "platform/http_server.h"
+#include "platform/log.h"
+#include "platform/service_main.h"
+#include "services/emotion/core/model_card.h"
+#include "services/emotion/core/trained_model.h"
+#include "services/emotion/core/trainer.h"
+#include "services/emotion/emotion_service.h"
+
+namespace moodtape::emotion {
+namespace {
+
+struct ServeSettings {
+  std::string models_dir;
+  std::string data_dir;
+  bool train_if_missing = true;
+  int max_batch = 1000;
+};
+
+platform::Result<ServedModel> LoadNewest(const std::string& models_dir) {
+  auto model = TrainedEmotionModel::LoadNewest(models_dir);
+  if (!model.ok()) return model.error();
+  ServedModel served;
+  served.card = ModelCardToJson((*model)->card());
+  served.model = std::shared_ptr<const EmotionModel>(std::move(model).value());
+  return served;
+}
+
+// The newest model; on a fresh machine (none yet) trains one first, which takes well under a
+// minute, so `make run` needs no separate training step.
+ServedModel LoadOrTrain(const ServeSettings& s) {
+  auto found = FindNewestModelDir(s.models_dir);
+  if (!found.ok()) {
+    if (found.error().code != platform::ErrorCode::kNotFound || !s.train_if_missing) {
+      throw std::runtime_error("no emotion model: " + found.error().message);
+    }
+    platform::LogInfo("no emotion model yet: training one",
+                      {{"data_dir", s.data_dir}, {"models_dir", s.models_dir}});
+    TrainOptions options;
+    options.data_dir = s.data_dir;
+    options.models_dir = s.models_dir;
+    auto report = TrainModel(options);
+    if (!report.ok())
+      throw std::runtime_error("training the first emotion model failed: " +
+                               report.error().message);
+    platform::LogInfo("emotion model trained",
+                      {{"model_dir", report->model_dir}, {"seconds", report->seconds}});
+  }
+  auto served = LoadNewest(s.models_dir);
+  if (!served.ok())
+    throw std::runtime_error("cannot load the emotion model: " + served.error().message);
+  return std::move(served).value();
+}
+
+}  // namespace
+
+int RunServeCommand(int argc, char** argv) {
+  return platform::RunService("emotion", argc, argv, [](platform::ServiceContext& ctx) {
+    ServeSettings s;
+    s.models_dir = ctx.config.String("emotion", "models_dir", "models");
+    s.data_dir = ctx.config.String("emotion", "data_dir", "data");
+    s.train_if_missing = ctx.config.Bool("emotion", "train_if_missing", true);
+    s.max_batch = static_cast<int>(ctx.config.Int("emotion", "max_batch", 1000, 1, 100000));
+
+    // Shared by the gRPC services, the reload hook and the admin route; lives until exit.
+    auto holder = std::make_shared<ModelHolder>(LoadOrTrain(s));
+    auto& version_gauge = ctx.metrics.AddGauge(
+        "moodtape_emotion_model_info", "The emotion model being served (value 1).", {"version"});
+    version_gauge.WithLabels({holder->Current()->model->Version()}).Set(1);
+    platform::LogInfo("emotion model loaded", {{"version", holder->Current()->model->Version()}});
+
+    auto v1 = std::make_shared<EmotionServiceV1>(*holder);
+    auto v2 = std::make_shared<EmotionServiceV2>(*holder, s.max_batch);
+    std::shared_ptr<platform::GrpcServer> server =
+        platform::StartGrpcServer(ctx, EmotionAccessPolicy(), {v1.get(), v2.get()});
+
+    // Reload = load the newest model directory and swap; calls in flight finish on the old one.
+    auto reload_mu = std::make_shared<std::mutex>();
+    auto reload = [holder, s, reload_mu, &version_gauge]() -> platform::Result<std::string> {
+      std::lock_guard lock(*reload_mu);
+      auto next = LoadNewest(s.models_dir);
+      if (!next.ok()) return next.error();
+      std::string old_version = holder->Current()->model->Version();
+      std::string new_version = next->model->Version();
+      holder->Replace(std::move(next).value());
+      version_gauge.WithLabels({old_version}).Set(0);
+      version_gauge.WithLabels({new_version}).Set(1);
+      platform::LogInfo("emotion model reloaded", {{"from", old_version}, {"to", new_version}});
+      return new_version;
+    };
+    ctx.admin.AddRoute("POST", "/admin/reload-model", [reload](const platform::HttpRequest& req) {
+      auto version = reload();
+      if (!version.ok()) return platform::ErrorResponse(version.error(), req.request_id);
+      return platform::JsonResponse(200, {{"model_version", *version}});
+    });
+
+    platform::ServiceHooks hooks;
+    auto listen = platform::ParseHostPort(ctx.settings.grpc_address);
+    hooks.addresses["grpc"] = (listen ? listen->host : "") + ":" + std::to_string(server->port());
+    hooks.reload = [reload] {
+      auto version = reload();
+      if (!version.ok()) throw std::runtime_error(version.error().message);
+    };
+    hooks.stop = [server, holder, v1, v2](std::chrono::steady_clock::time_point deadline) {
+      platform::DrainGrpcServer(*server, deadline);
+    };
+    return hooks;
+  });
+}
+
+}  // namespace moodtape::emotion

@@ -1,0 +1,55 @@
+// Storage over any SqlDatabase: every operation is written once, in the SQL subset SQLite and
+// PostgreSQL share, with bound parameters only.
+#pragma once
+
+#include <memory>
+
+#include "services/store/core/sql_database.h"
+#include "services/store/core/storage.h"
+
+namespace moodtape::store {
+
+class SqlStorage final : public Storage {
+ public:
+  // `clock` must outlive this object.
+  SqlStorage(std::unique_ptr<SqlDatabase> db, const platform::Clock& clock);
+
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> GetUserById(const std::string& user_id) override;
+  Result<User> GetUserByLogin(const std::string& login) override;
+  Result<int64_t> CountUsers() override;
+  Result<User> SetUserRoles(const std::string& user_id,
+                            const std::vector<std::string>& roles) override;
+
+  Result<RefreshToken> StoreRefreshToken(const NewRefreshToken& token) override;
+  Result<RefreshToken> GetRefreshToken(const std::string& token_hash) override;
+  Result<RefreshToken> RotateRefreshToken(const std::string& old_hash, const std::string& new_hash,
+                                          int64_t new_expires_at_ms) override;
+  Result<int64_t> RevokeTokenFamily(const std::string& family_id) override;
+  Result<int64_t> RevokeUserTokens(const std::string& user_id) override;
+
+  Result<SavedMoodResult> SaveMoodResult(const MoodResult& result) override;
+  Result<MoodHistoryPage> ListMoodHistory(const std::string& user_id, int page_size,
+                                          const std::string& cursor) override;
+  Result<MoodResult> GetMoodResult(const std::string& user_id, const std::string& job_id) override;
+
+  SqlDatabase& database() { return *db_; }
+
+ private:
+  int64_t NowMs() const;
+
+  std::unique_ptr<SqlDatabase> db_;
+  const platform::Clock& clock_;
+};
+
+// Normalised form of an email address: surrounding white space removed, ASCII lower case.
+std::string NormaliseEmail(std::string_view email);
+
+// Opaque page cursors: base64url of "v1.<created_at_ms>.<id>". Exposed for tests.
+std::string EncodeHistoryCursor(int64_t created_at_ms, const std::string& id);
+bool DecodeHistoryCursor(const std::string& cursor, int64_t* created_at_ms, std::string* id);
+
+// Opens the database a URL names (see StorageOptions::database_url) without migrating it.
+std::unique_ptr<SqlDatabase> OpenSqlDatabase(const std::string& database_url, int pool_size);
+
+}  // namespace moodtape::store

@@ -1,0 +1,70 @@
+// The gRPC face of the store: moodtape.store.v1.StoreService over a Storage. Each method converts
+// the request to core types, calls the core and maps the result with platform::ToGrpcStatus;
+// nothing else lives here.
+#pragma once
+
+#include "moodtape/store/v1/store_service.grpc.pb.h"
+#include "platform/config.h"
+#include "platform/grpc_auth.h"
+#include "services/store/core/storage.h"
+
+namespace moodtape::store {
+
+namespace v1 = moodtape::store::v1;
+
+// Who may call what: user and refresh-token methods only the auth service; history writes the
+// worker; history reads the gateway and the worker. Everything else is denied.
+platform::AccessPolicy StoreAccessPolicy();
+
+// [store] database_url and pool_size (throws platform::ConfigError naming the key).
+StorageOptions ReadStorageOptions(platform::Config& config);
+
+class StoreServiceImpl final : public v1::StoreService::CallbackService {
+ public:
+  // `storage` must outlive the service.
+  explicit StoreServiceImpl(Storage& storage) : storage_(storage) {}
+
+  grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* ctx,
+                                       const v1::CreateUserRequest* req,
+                                       v1::CreateUserResponse* res) override;
+  grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* ctx, const v1::GetUserRequest* req,
+                                    v1::GetUserResponse* res) override;
+  grpc::ServerUnaryReactor* GetUserByLogin(grpc::CallbackServerContext* ctx,
+                                           const v1::GetUserByLoginRequest* req,
+                                           v1::GetUserByLoginResponse* res) override;
+  grpc::ServerUnaryReactor* CountUsers(grpc::CallbackServerContext* ctx,
+                                       const v1::CountUsersRequest* req,
+                                       v1::CountUsersResponse* res) override;
+  grpc::ServerUnaryReactor* SetUserRoles(grpc::CallbackServerContext* ctx,
+                                         const v1::SetUserRolesRequest* req,
+                                         v1::SetUserRolesResponse* res) override;
+  grpc::ServerUnaryReactor* StoreRefreshToken(grpc::CallbackServerContext* ctx,
+                                              const v1::StoreRefreshTokenRequest* req,
+                                              v1::StoreRefreshTokenResponse* res) override;
+  grpc::ServerUnaryReactor* GetRefreshToken(grpc::CallbackServerContext* ctx,
+                                            const v1::GetRefreshTokenRequest* req,
+                                            v1::GetRefreshTokenResponse* res) override;
+  grpc::ServerUnaryReactor* RotateRefreshToken(grpc::CallbackServerContext* ctx,
+                                               const v1::RotateRefreshTokenRequest* req,
+                                               v1::RotateRefreshTokenResponse* res) override;
+  grpc::ServerUnaryReactor* RevokeTokenFamily(grpc::CallbackServerContext* ctx,
+                                              const v1::RevokeTokenFamilyRequest* req,
+                                              v1::RevokeTokenFamilyResponse* res) override;
+  grpc::ServerUnaryReactor* RevokeUserTokens(grpc::CallbackServerContext* ctx,
+                                             const v1::RevokeUserTokensRequest* req,
+                                             v1::RevokeUserTokensResponse* res) override;
+  grpc::ServerUnaryReactor* SaveMoodResult(grpc::CallbackServerContext* ctx,
+                                           const v1::SaveMoodResultRequest* req,
+                                           v1::SaveMoodResultResponse* res) override;
+  grpc::ServerUnaryReactor* ListMoodHistory(grpc::CallbackServerContext* ctx,
+                                            const v1::ListMoodHistoryRequest* req,
+                                            v1::ListMoodHistoryResponse* res) override;
+  grpc::ServerUnaryReactor* GetMoodResult(grpc::CallbackServerContext* ctx,
+                                          const v1::GetMoodResultRequest* req,
+                                          v1::GetMoodResultResponse* res) override;
+
+ private:
+  Storage& storage_;
+};
+
+}  // namespace moodtape::store

@@ -1,0 +1,612 @@
+// The whole Storage contract, run against SQLite (a temporary file) and against a real
+// PostgreSQL 15 that the harness starts (postgres_server.h). Every TEST_P runs on both.
+#include <atomic>
+#include <barrier>
+#include <set>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "platform/encoding.h"
+#include "services/store/core/migrations.h"
+#include "services/store/core/sql_storage.h"
+#include "tests/services/store/postgres_server.h"
+#include "tests/support/test_support.h"
+
+namespace moodtape::store {
+namespace {
+
+using platform::ErrorCode;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+enum class Backend { kSqlite, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+}
+
+class StorageTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kSqlite) {
+      url_ = "sqlite:" + dir_.File("store/moodtape.db");
+    } else {
+      // No skip: when PostgreSQL cannot start, the test fails with initdb's/postgres' output.
+      try {
+        url_ = moodtape::testing::SharedPostgres().CreateDatabase();
+      } catch (const std::exception& e) {
+        FAIL() << "PostgreSQL back-end unavailable: " << e.what();
+      }
+    }
+    Open();
+  }
+
+  void Open() {
+    StorageOptions options;
+    options.database_url = url_;
+    options.pool_size = 4;
+    options.clock = &clock_;
+    storage_ = OpenStorage(options);
+    raw_ = OpenSqlDatabase(url_, 1);
+  }
+
+  // One value from the database, read around the Storage interface.
+  int64_t Count(const std::string& sql, const std::vector<SqlValue>& params = {}) {
+    auto txn = raw_->Begin(false);
+    return txn->Exec(sql, params).rows.at(0).Int(0);
+  }
+
+  User MakeUser(const std::string& name) {
+    auto u =
+        storage_->CreateUser({name, name + "@example.org", "$argon2id$v=19$hash-of-" + name, {}});
+    EXPECT_TRUE(u.ok()) << (u.ok() ? "" : u.error().message);
+    return u.ok() ? u.value() : User{};
+  }
+
+  MoodResult Mood(const std::string& user_id, const std::string& job_id) {
+    MoodResult m;
+    m.job_id = job_id;
+    m.user_id = user_id;
+    m.request_text = "exhausted after exams, nothing matters";
+    m.desired_emotion = 4;
+    m.predicted_emotion = 11;
+    m.probabilities = {{11, 0.625}, {13, 0.25}, {3, 0.125}};
+    m.start = {-0.7333333333333333, -0.1};
+    m.target = {0.8, 0.7};
+    m.playlist_json = R"([{"id":"t1","title":"Blue"},{"id":"t2","title":"Gold"}])";
+    return m;
+  }
+
+  static std::string Hash(int n) { return platform::Sha256Hex("token-" + std::to_string(n)); }
+
+  moodtape::testing::TempDir dir_;
+  platform::ManualClock clock_{std::chrono::system_clock::time_point(1'700'000'000'000ms)};
+  std::string url_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<SqlDatabase> raw_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
+
+TEST_P(StorageTest, MigrationsFromEmptyCreateTheSchemaAndRecordIt) {
+  EXPECT_EQ(raw_->Dialect(), GetParam() == Backend::kSqlite ? "sqlite" : "postgresql");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(EmbeddedMigrations().size()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations WHERE version = 1 AND name = $1",
+                  {std::string("0001_accounts_and_history.sql")}),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refresh_tokens"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history"), 0);
+  if (GetParam() == Backend::kSqlite) {
+    auto txn = raw_->Begin(false);
+    EXPECT_EQ(txn->Exec("PRAGMA journal_mode").rows.at(0).Text(0), "wal");
+    EXPECT_EQ(txn->Exec("PRAGMA foreign_keys").rows.at(0).Int(0), 1);
+  }
+}
+
+TEST_P(StorageTest, MigrationsAreIdempotentOnRestartAndDataSurvives) {
+  User alice = MakeUser("alice");
+  storage_.reset();
+  raw_.reset();
+  Open();  // a restart: OpenStorage migrates again
+  EXPECT_EQ(ApplyMigrations(*raw_, EmbeddedMigrations(), 0), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(EmbeddedMigrations().size()));
+  auto again = storage_->GetUserById(alice.id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->username, "alice");
+}
+
+TEST_P(StorageTest, AnEditedReleasedMigrationOrAnUnknownVersionStopsStartUp) {
+  std::vector<Migration> v1 = {{1, "0001_a.sql", "CREATE TABLE probe_a (x TEXT)"}};
+  std::vector<Migration> v2 = {
+      {1, "0001_a.sql", "CREATE TABLE probe_a (x TEXT)"},
+      {2, "0002_b.sql", "CREATE TABLE probe_b (y BIGINT); CREATE INDEX probe_b_y ON probe_b (y)"}};
+  auto fresh = OpenSqlDatabase(GetParam() == Backend::kSqlite
+                                   ? "sqlite:" + dir_.File("other.db")
+                                   : moodtape::testing::SharedPostgres().CreateDatabase(),
+                               1);
+  EXPECT_EQ(ApplyMigrations(*fresh, v1, 1), 1);
+  EXPECT_EQ(ApplyMigrations(*fresh, v2, 2), 1);  // only the new one
+  EXPECT_EQ(ApplyMigrations(*fresh, v2, 3), 0);
+  auto edited = v2;
+  edited[0].sql = "CREATE TABLE probe_a (x TEXT, z TEXT)";
+  try {
+    ApplyMigrations(*fresh, edited, 4);
+    ADD_FAILURE() << "an edited migration was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0001_a.sql was edited"));
+  }
+  try {
+    ApplyMigrations(*fresh, v1, 5);  // an older binary against a newer database
+    ADD_FAILURE() << "an unknown applied version was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0002_b.sql"));
+  }
+}
+
+TEST_P(StorageTest, AFailingMigrationLeavesNothingBehind) {
+  auto fresh = OpenSqlDatabase(GetParam() == Backend::kSqlite
+                                   ? "sqlite:" + dir_.File("broken.db")
+                                   : moodtape::testing::SharedPostgres().CreateDatabase(),
+                               1);
+  std::vector<Migration> broken = {
+      {1, "0001_x.sql", "CREATE TABLE half (x TEXT); THIS IS NOT SQL"}};
+  EXPECT_THROW(ApplyMigrations(*fresh, broken, 1), std::exception);
+  auto txn = fresh->Begin(false);
+  EXPECT_EQ(txn->Exec("SELECT COUNT(*) FROM schema_migrations").rows.at(0).Int(0), 0);
+  EXPECT_THROW(txn->Exec("SELECT COUNT(*) FROM half"), SqlError);  // rolled back with it
+}
+
+TEST_P(StorageTest, CreateUserAndFindItByIdUsernameOrEmail) {
+  EXPECT_EQ(storage_->CountUsers().value(), 0);
+  auto created =
+      storage_->CreateUser({"Alice", "  Alice@Example.ORG ", "$argon2id$v=19$abc", {"admin"}});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->username, "Alice");
+  EXPECT_EQ(created->email, "alice@example.org");
+  EXPECT_EQ(created->roles, std::vector<std::string>{"admin"});
+  EXPECT_EQ(created->created_at_ms, 1'700'000'000'000);
+  EXPECT_FALSE(created->disabled);
+  EXPECT_EQ(created->id.size(), 32u);
+
+  auto by_id = storage_->GetUserById(created->id);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->password_hash, "$argon2id$v=19$abc");
+  EXPECT_EQ(by_id->email, "alice@example.org");
+  EXPECT_FALSE(by_id->disabled);
+  EXPECT_EQ(storage_->GetUserByLogin("aLiCe")->id, created->id);
+  EXPECT_EQ(storage_->GetUserByLogin("ALICE@example.org ")->id, created->id);
+  EXPECT_EQ(storage_->CountUsers().value(), 1);
+
+  EXPECT_EQ(storage_->GetUserById("0123456789abcdef0123456789abcdef").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->GetUserByLogin("bob").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->GetUserByLogin("bob@example.org").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StorageTest, DuplicateUsernameOrEmailIsAlreadyExistsNamingTheField) {
+  MakeUser("alice");
+  auto same_name = storage_->CreateUser({"ALICE", "other@example.org", "h", {}});
+  ASSERT_FALSE(same_name.ok());
+  EXPECT_EQ(same_name.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(same_name.error().message, "username is taken");
+
+  auto same_email = storage_->CreateUser({"alice2", " ALICE@example.ORG", "h", {}});
+  ASSERT_FALSE(same_email.ok());
+  EXPECT_EQ(same_email.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(same_email.error().message, "email is taken");
+  EXPECT_EQ(storage_->CountUsers().value(), 1);
+}
+
+TEST_P(StorageTest, ConcurrentSignUpsOfTheSameNameExactlyOneWins) {
+  constexpr int kThreads = 8;
+  std::barrier start(kThreads);
+  std::atomic<int> won{0}, taken{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      std::string name = i % 2 ? "Racer" : "racer";  // case differs: still the same name
+      start.arrive_and_wait();
+      auto r = storage_->CreateUser({name, "racer" + std::to_string(i) + "@example.org", "h", {}});
+      if (r.ok()) {
+        ++won;
+      } else if (r.error().code == ErrorCode::kAlreadyExists &&
+                 r.error().message == "username is taken") {
+        ++taken;
+      } else {
+        ++other;
+        ADD_FAILURE() << r.error().message;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(taken.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(storage_->CountUsers().value(), 1);
+}
+
+TEST_P(StorageTest, InvalidUserInputIsRejectedWithAnActionableMessage) {
+  auto invalid = [&](NewUser u, const std::string& fragment) {
+    auto r = storage_->CreateUser(u);
+    ASSERT_FALSE(r.ok()) << u.username;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_THAT(r.error().message, HasSubstr(fragment));
+  };
+  invalid({"", "a@b.c", "h", {}}, "username is required");
+  invalid({std::string(65, 'a'), "a@b.c", "h", {}}, "at most 64");
+  invalid({"a@b", "a@b.c", "h", {}}, "must not contain '@'");
+  invalid({"bad\xff", "a@b.c", "h", {}}, "UTF-8");
+  invalid({std::string("nul\0x", 5), "a@b.c", "h", {}}, "UTF-8");
+  invalid({"ok", "", "h", {}}, "email is required");
+  invalid({"ok", "not-an-email", "h", {}}, "name@example.org");
+  invalid({"ok", "a@b@c", "h", {}}, "name@example.org");
+  invalid({"ok", "a@b.c", "", {}}, "password_hash is required");
+  invalid({"ok", "a@b.c", "h", {"Admin"}}, "a-z, 0-9");
+  invalid({"ok", "a@b.c", "h", {"admin", "admin"}}, "twice");
+  EXPECT_EQ(storage_->CountUsers().value(), 0);
+}
+
+TEST_P(StorageTest, SetUserRolesReplacesThemAndUnknownUsersAreNotFound) {
+  User u = MakeUser("carol");
+  auto updated = storage_->SetUserRoles(u.id, {"admin", "beta"});
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->roles, (std::vector<std::string>{"admin", "beta"}));
+  EXPECT_EQ(storage_->GetUserById(u.id)->roles, (std::vector<std::string>{"admin", "beta"}));
+  EXPECT_TRUE(storage_->SetUserRoles(u.id, {})->roles.empty());
+  EXPECT_EQ(storage_->SetUserRoles("0123456789abcdef0123456789abcdef", {"admin"}).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_P(StorageTest, RefreshTokensStoreRotateAndDetectReuse) {
+  User u = MakeUser("dave");
+  const int64_t exp = 1'700'000'000'000 + 30LL * 24 * 3600 * 1000;
+  auto stored = storage_->StoreRefreshToken({Hash(1), u.id, "family-1", exp});
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(storage_->StoreRefreshToken({Hash(1), u.id, "family-1", exp}).error().code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(storage_->StoreRefreshToken({Hash(9), "0123456789abcdef0123456789abcdef", "f", exp})
+                .error()
+                .code,
+            ErrorCode::kFailedPrecondition);
+
+  auto got = storage_->GetRefreshToken(Hash(1));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->user_id, u.id);
+  EXPECT_EQ(got->family_id, "family-1");
+  EXPECT_EQ(got->expires_at_ms, exp);
+  EXPECT_FALSE(got->revoked_at_ms);
+  EXPECT_FALSE(got->replaced_by);
+
+  clock_.Advance(1min);
+  auto rotated = storage_->RotateRefreshToken(Hash(1), Hash(2), exp + 60'000);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+  EXPECT_EQ(rotated->token_hash, Hash(2));
+  EXPECT_EQ(rotated->user_id, u.id);
+  EXPECT_EQ(rotated->family_id, "family-1");
+  EXPECT_EQ(rotated->created_at_ms, 1'700'000'060'000);
+  EXPECT_EQ(storage_->GetRefreshToken(Hash(1))->replaced_by.value_or(""), Hash(2));
+
+  // Reuse of the old token fails and creates nothing.
+  auto reuse = storage_->RotateRefreshToken(Hash(1), Hash(3), exp);
+  ASSERT_FALSE(reuse.ok());
+  EXPECT_EQ(reuse.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(reuse.error().message, "refresh token was already used");
+  EXPECT_EQ(storage_->GetRefreshToken(Hash(3)).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->RotateRefreshToken(Hash(8), Hash(4), exp).error().code, ErrorCode::kNotFound);
+
+  // Expiry is judged by the injected clock.
+  clock_.Advance(31 * 24h);
+  auto expired = storage_->RotateRefreshToken(Hash(2), Hash(5), exp);
+  EXPECT_EQ(expired.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(expired.error().message, "refresh token has expired");
+}
+
+TEST_P(StorageTest, ConcurrentRotationsOfOneTokenExactlyOneWins) {
+  User u = MakeUser("erin");
+  ASSERT_TRUE(storage_->StoreRefreshToken({Hash(0), u.id, "fam", 1'800'000'000'000}).ok());
+  constexpr int kThreads = 8;
+  std::barrier start(kThreads);
+  std::atomic<int> won{0}, reused{0};
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto r = storage_->RotateRefreshToken(Hash(0), Hash(i), 1'800'000'000'000);
+      if (r.ok())
+        ++won;
+      else if (r.error().code == ErrorCode::kFailedPrecondition)
+        ++reused;
+      else
+        ADD_FAILURE() << r.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(reused.load(), kThreads - 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refresh_tokens"), 2);
+}
+
+TEST_P(StorageTest, RevokingAFamilyOrAUserRevokesOnlyTheirTokens) {
+  User u = MakeUser("frank");
+  User v = MakeUser("grace");
+  const int64_t exp = 1'800'000'000'000;
+  ASSERT_TRUE(storage_->StoreRefreshToken({Hash(1), u.id, "fam-a", exp}).ok());
+  ASSERT_TRUE(storage_->RotateRefreshToken(Hash(1), Hash(2), exp).ok());
+  ASSERT_TRUE(storage_->StoreRefreshToken({Hash(3), u.id, "fam-b", exp}).ok());
+  ASSERT_TRUE(storage_->StoreRefreshToken({Hash(4), v.id, "fam-c", exp}).ok());
+
+  EXPECT_EQ(storage_->RevokeTokenFamily("fam-a").value(), 2);
+  EXPECT_EQ(storage_->RevokeTokenFamily("fam-a").value(), 0);  // already revoked
+  EXPECT_TRUE(storage_->GetRefreshToken(Hash(2))->revoked_at_ms.has_value());
+  EXPECT_FALSE(storage_->GetRefreshToken(Hash(3))->revoked_at_ms.has_value());
+  auto after = storage_->RotateRefreshToken(Hash(2), Hash(5), exp);
+  EXPECT_EQ(after.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(after.error().message, "refresh token was revoked");
+
+  EXPECT_EQ(storage_->RevokeUserTokens(u.id).value(), 1);  // fam-b's one
+  EXPECT_TRUE(storage_->GetRefreshToken(Hash(3))->revoked_at_ms.has_value());
+  EXPECT_FALSE(storage_->GetRefreshToken(Hash(4))->revoked_at_ms.has_value());
+}
+
+TEST_P(StorageTest, SaveMoodResultIsIdempotentByJobId) {
+  User u = MakeUser("heidi");
+  auto first = storage_->SaveMoodResult(Mood(u.id, "job-1"));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->created);
+  clock_.Advance(5s);
+  MoodResult changed = Mood(u.id, "job-1");
+  changed.request_text = "a redelivered job with different text";
+  auto second = storage_->SaveMoodResult(changed);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(second->result.id, first->result.id);
+  EXPECT_EQ(second->result.created_at_ms, first->result.created_at_ms);
+  EXPECT_EQ(second->result.request_text, "exhausted after exams, nothing matters");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history WHERE job_id = $1", {std::string("job-1")}),
+            1);
+
+  User other = MakeUser("ivan");
+  EXPECT_EQ(storage_->SaveMoodResult(Mood(other.id, "job-1")).error().code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(
+      storage_->SaveMoodResult(Mood("0123456789abcdef0123456789abcdef", "job-2")).error().code,
+      ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history"), 1);
+}
+
+TEST_P(StorageTest, ConcurrentSavesOfOneJobCreateOneRow) {
+  User u = MakeUser("judy");
+  constexpr int kThreads = 8;
+  std::barrier start(kThreads);
+  std::atomic<int> created{0}, existing{0};
+  std::set<std::string> ids;
+  std::mutex ids_mutex;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      auto r = storage_->SaveMoodResult(Mood(u.id, "job-race"));
+      if (!r.ok()) {
+        ADD_FAILURE() << r.error().message;
+        return;
+      }
+      (r->created ? created : existing)++;
+      std::lock_guard<std::mutex> lock(ids_mutex);
+      ids.insert(r->result.id);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(existing.load(), kThreads - 1);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history"), 1);
+}
+
+TEST_P(StorageTest, MoodResultsRoundTripExactly) {
+  User u = MakeUser("ken");
+  MoodResult in = Mood(u.id, "job-rt");
+  ASSERT_TRUE(storage_->SaveMoodResult(in).ok());
+  auto out = storage_->GetMoodResult(u.id, "job-rt");
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->job_id, in.job_id);
+  EXPECT_EQ(out->user_id, u.id);
+  EXPECT_EQ(out->request_text, in.request_text);
+  EXPECT_EQ(out->desired_emotion, 4);
+  EXPECT_EQ(out->predicted_emotion, 11);
+  EXPECT_EQ(out->probabilities, in.probabilities);
+  EXPECT_EQ(out->start, in.start);  // doubles survive bit for bit
+  EXPECT_EQ(out->target, in.target);
+  EXPECT_EQ(nlohmann::json::parse(out->playlist_json), nlohmann::json::parse(in.playlist_json));
+  EXPECT_EQ(out->created_at_ms, 1'700'000'000'000);
+}
+
+TEST_P(StorageTest, PaginationWalksEveryRowOnceNewestFirst) {
+  User u = MakeUser("lena");
+  User noise = MakeUser("mallory");
+  for (int i = 0; i < 25; ++i) {
+    if (i % 3 == 0) clock_.Advance(1ms);  // groups of equal created_at: the id breaks the tie
+    ASSERT_TRUE(storage_->SaveMoodResult(Mood(u.id, "job-" + std::to_string(i))).ok());
+    ASSERT_TRUE(storage_->SaveMoodResult(Mood(noise.id, "noise-" + std::to_string(i))).ok());
+  }
+  auto walk = [&](bool insert_midway) {
+    std::vector<MoodResult> seen;
+    std::string cursor;
+    std::vector<size_t> sizes;
+    do {
+      auto page = storage_->ListMoodHistory(u.id, 10, cursor);
+      EXPECT_TRUE(page.ok()) << page.error().message;
+      if (!page.ok()) break;
+      sizes.push_back(page->results.size());
+      seen.insert(seen.end(), page->results.begin(), page->results.end());
+      cursor = page->next_cursor;
+      if (insert_midway && sizes.size() == 1) {
+        clock_.Advance(1s);  // a newer row must not shift the pages that follow
+        EXPECT_TRUE(storage_->SaveMoodResult(Mood(u.id, "job-late")).ok());
+      }
+    } while (!cursor.empty());
+    EXPECT_EQ(sizes, (std::vector<size_t>{10, 10, 5}));
+    return seen;
+  };
+  auto first = walk(true);
+  ASSERT_EQ(first.size(), 25u);
+  std::set<std::string> jobs;
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ(first[i].user_id, u.id);
+    jobs.insert(first[i].job_id);
+    if (i > 0) {
+      bool ordered =
+          first[i - 1].created_at_ms > first[i].created_at_ms ||
+          (first[i - 1].created_at_ms == first[i].created_at_ms && first[i - 1].id > first[i].id);
+      EXPECT_TRUE(ordered) << "rows " << i - 1 << " and " << i << " out of order";
+    }
+  }
+  EXPECT_EQ(jobs.size(), 25u);  // no duplicates, no gaps
+  EXPECT_EQ(jobs.count("job-late"), 0u);
+
+  // The same walk again (now 26 rows, the newest first) is stable.
+  auto page = storage_->ListMoodHistory(u.id, 100, "");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->results.size(), 26u);
+  EXPECT_TRUE(page->next_cursor.empty());
+  EXPECT_EQ(page->results[0].job_id, "job-late");
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(page->results[i + 1].id, first[i].id);
+
+  EXPECT_EQ(storage_->ListMoodHistory(u.id, 0, "")->results.size(), 20u);  // the default
+  EXPECT_TRUE(
+      storage_->ListMoodHistory("0123456789abcdef0123456789abcdef", 10, "")->results.empty());
+}
+
+TEST_P(StorageTest, TamperedCursorsAndBadPageSizesAreInvalidArgument) {
+  User u = MakeUser("nina");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(storage_->SaveMoodResult(Mood(u.id, "j" + std::to_string(i))).ok());
+  auto page = storage_->ListMoodHistory(u.id, 1, "");
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->next_cursor.empty());
+  const std::string good = page->next_cursor;
+  auto raw = platform::Base64UrlDecode(good).value();
+
+  std::vector<std::string> bad = {
+      "!!!!",
+      good.substr(0, good.size() - 3),
+      good + "A",
+      platform::Base64UrlEncode("v2" + raw.substr(2)),
+      platform::Base64UrlEncode(raw.substr(0, raw.size() - 1) + "z"),
+      platform::Base64UrlEncode("v1.12x45." + raw.substr(raw.rfind('.') + 1)),
+      platform::Base64UrlEncode("v1.-5." + raw.substr(raw.rfind('.') + 1)),
+      platform::Base64UrlEncode("v1.1.' OR 1=1 --"),
+      std::string(300, 'A'),
+  };
+  for (const auto& cursor : bad) {
+    auto r = storage_->ListMoodHistory(u.id, 1, cursor);
+    ASSERT_FALSE(r.ok()) << cursor;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << cursor;
+    EXPECT_THAT(r.error().message, HasSubstr("page_token"));
+  }
+  EXPECT_EQ(storage_->ListMoodHistory(u.id, -1, "").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(storage_->ListMoodHistory(u.id, 101, "").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(storage_->ListMoodHistory(u.id, 1, good).ok());
+}
+
+TEST_P(StorageTest, AnotherUsersJobIsNotFound) {
+  User owner = MakeUser("olivia");
+  User other = MakeUser("peggy");
+  ASSERT_TRUE(storage_->SaveMoodResult(Mood(owner.id, "job-private")).ok());
+  EXPECT_TRUE(storage_->GetMoodResult(owner.id, "job-private").ok());
+  auto r = storage_->GetMoodResult(other.id, "job-private");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->GetMoodResult(owner.id, "job-missing").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(storage_->ListMoodHistory(other.id, 10, "")->results.empty());
+}
+
+TEST_P(StorageTest, SqlMetaCharactersAreStoredVerbatim) {
+  const std::string name = "o'brien\"; DROP TABLE users; -- %_\\ $1";
+  const std::string email = "x'or'1'='1@example.org";
+  auto u = storage_->CreateUser({name, email, "h'); DELETE FROM users; --", {}});
+  ASSERT_TRUE(u.ok()) << u.error().message;
+  auto back = storage_->GetUserByLogin(name);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->username, name);
+  EXPECT_EQ(back->email, email);
+  EXPECT_EQ(back->password_hash, "h'); DELETE FROM users; --");
+  EXPECT_EQ(storage_->GetUserByLogin("%").error().code, ErrorCode::kNotFound);  // no LIKE anywhere
+  EXPECT_EQ(storage_->GetUserByLogin("' OR '1'='1").error().code, ErrorCode::kNotFound);
+
+  MoodResult m = Mood(u->id, "job-meta");
+  m.request_text = "Robert'); DROP TABLE mood_history;--\n\t\"quotes\" \\ % _ $2 ? :name 💔 żółw";
+  ASSERT_TRUE(storage_->SaveMoodResult(m).ok());
+  EXPECT_EQ(storage_->GetMoodResult(u->id, "job-meta")->request_text, m.request_text);
+  EXPECT_EQ(storage_->CountUsers().value(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history"), 1);
+}
+
+TEST_P(StorageTest, InvalidMoodResultsAreRejectedAndNothingIsWritten) {
+  User u = MakeUser("quinn");
+  auto invalid = [&](MoodResult m, const std::string& fragment) {
+    auto r = storage_->SaveMoodResult(m);
+    ASSERT_FALSE(r.ok()) << fragment;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_THAT(r.error().message, HasSubstr(fragment));
+  };
+  MoodResult m = Mood(u.id, "");
+  invalid(m, "job_id is required");
+  m = Mood(u.id, "job with spaces");
+  invalid(m, "job_id may contain only");
+  m = Mood(u.id, "j");
+  m.request_text = "";
+  invalid(m, "request_text is required");
+  m = Mood(u.id, "j");
+  m.request_text = std::string(16 * 1024 + 1, 'x');
+  invalid(m, "at most 16384 bytes");
+  m = Mood(u.id, "j");
+  m.desired_emotion = 0;
+  invalid(m, "desired_emotion");
+  m = Mood(u.id, "j");
+  m.start.valence = 1.5;
+  invalid(m, "start_point");
+  m = Mood(u.id, "j");
+  m.probabilities = {{3, 1.5}};
+  invalid(m, "[0, 1]");
+  m = Mood(u.id, "j");
+  m.playlist_json = "{\"not\":\"an array\"}";
+  invalid(m, "JSON array");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM mood_history"), 0);
+}
+
+TEST(HistoryCursorTest, RoundTripsAndRejectsAnythingElse) {
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  std::string cursor = EncodeHistoryCursor(1'700'000'000'123, id);
+  int64_t t = 0;
+  std::string back;
+  ASSERT_TRUE(DecodeHistoryCursor(cursor, &t, &back));
+  EXPECT_EQ(t, 1'700'000'000'123);
+  EXPECT_EQ(back, id);
+  EXPECT_EQ(
+      cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
+  EXPECT_FALSE(DecodeHistoryCursor("", &t, &back));
+  EXPECT_FALSE(DecodeHistoryCursor(platform::Base64UrlEncode("v1.1." + id.substr(1)), &t, &back));
+}
+
+TEST(OpenStorageTest, RejectsUnknownUrlsAndUnreachableDatabases) {
+  StorageOptions options;
+  options.database_url = "mysql://localhost/db";
+  EXPECT_THROW(OpenStorage(options), std::runtime_error);
+  options.database_url = "sqlite:";
+  EXPECT_THROW(OpenStorage(options), std::runtime_error);
+  options.database_url =
+      "postgresql://postgres@127.0.0.1:" + std::to_string(moodtape::testing::FreePort()) +
+      "/x?connect_timeout=2";
+  EXPECT_THROW(OpenStorage(options), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace moodtape::store
