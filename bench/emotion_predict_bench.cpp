@@ -28,22 +28,14 @@ std::unique_ptr<TrainedEmotionModel> g_model;
 std::vector<std::string> g_texts;
 
 std::unique_ptr<TrainedEmotionModel> LoadOrTrain(const std::string& where) {
-  namespace fs = std::filesystem;
-  auto model = fs::exists(where + "/model_card.json") ? TrainedEmotionModel::Load(where)
-                                                      : TrainedEmotionModel::LoadNewest(where);
-  if (model) return std::move(*model);
-  std::fprintf(stderr, "bench: %s; training a model first\n", model.error().message.c_str());
-  moodtape::emotion::TrainOptions o;
-  o.data_dir = std::string(MOODTAPE_SOURCE_DIR) + "/data";
-  o.models_dir = where;
-  auto report = moodtape::emotion::TrainModel(o);
-  if (!report) {
-    std::fprintf(stderr, "bench: training failed: %s\n", report.error().message.c_str());
+  auto model = std::filesystem::exists(where + "/model_card.json")
+                   ? TrainedEmotionModel::Load(where)
+                   : moodtape::emotion::LoadNewestOrTrain(where, std::string(MOODTAPE_SOURCE_DIR) + "/data");
+  if (!model) {
+    std::fprintf(stderr, "bench: %s\n", model.error().message.c_str());
     std::exit(1);
   }
-  auto trained = TrainedEmotionModel::Load(report->model_dir);
-  if (!trained) std::exit(1);
-  return std::move(*trained);
+  return std::move(*model);
 }
 
 void BM_EmotionPredict(benchmark::State& state) {

@@ -22,39 +22,11 @@ struct ServeSettings {
   int max_batch = 1000;
 };
 
-platform::Result<ServedModel> LoadNewest(const std::string& models_dir) {
-  auto model = TrainedEmotionModel::LoadNewest(models_dir);
-  if (!model.ok()) return model.error();
+ServedModel Serve(std::unique_ptr<TrainedEmotionModel> model) {
   ServedModel served;
-  served.card = ModelCardToJson((*model)->card());
-  served.model = std::shared_ptr<const EmotionModel>(std::move(model).value());
+  served.card = ModelCardToJson(model->card());
+  served.model = std::shared_ptr<const EmotionModel>(std::move(model));
   return served;
-}
-
-// The newest model; on a fresh machine (none yet) trains one first, which takes well under a
-// minute, so `make run` needs no separate training step.
-ServedModel LoadOrTrain(const ServeSettings& s) {
-  auto found = FindNewestModelDir(s.models_dir);
-  if (!found.ok()) {
-    if (found.error().code != platform::ErrorCode::kNotFound || !s.train_if_missing) {
-      throw std::runtime_error("no emotion model: " + found.error().message);
-    }
-    platform::LogInfo("no emotion model yet: training one",
-                      {{"data_dir", s.data_dir}, {"models_dir", s.models_dir}});
-    TrainOptions options;
-    options.data_dir = s.data_dir;
-    options.models_dir = s.models_dir;
-    auto report = TrainModel(options);
-    if (!report.ok())
-      throw std::runtime_error("training the first emotion model failed: " +
-                               report.error().message);
-    platform::LogInfo("emotion model trained",
-                      {{"model_dir", report->model_dir}, {"seconds", report->seconds}});
-  }
-  auto served = LoadNewest(s.models_dir);
-  if (!served.ok())
-    throw std::runtime_error("cannot load the emotion model: " + served.error().message);
-  return std::move(served).value();
 }
 
 }  // namespace
@@ -68,7 +40,10 @@ int RunServeCommand(int argc, char** argv) {
     s.max_batch = static_cast<int>(ctx.config.Int("emotion", "max_batch", 1000, 1, 100000));
 
     // Shared by the gRPC services, the reload hook and the admin route; lives until exit.
-    auto holder = std::make_shared<ModelHolder>(LoadOrTrain(s));
+    auto first = s.train_if_missing ? LoadNewestOrTrain(s.models_dir, s.data_dir)
+                                    : TrainedEmotionModel::LoadNewest(s.models_dir);
+    if (!first.ok()) throw std::runtime_error("cannot load the emotion model: " + first.error().message);
+    auto holder = std::make_shared<ModelHolder>(Serve(std::move(first).value()));
     auto& version_gauge = ctx.metrics.AddGauge(
         "moodtape_emotion_model_info", "The emotion model being served (value 1).", {"version"});
     version_gauge.WithLabels({holder->Current()->model->Version()}).Set(1);
@@ -83,11 +58,11 @@ int RunServeCommand(int argc, char** argv) {
     auto reload_mu = std::make_shared<std::mutex>();
     auto reload = [holder, s, reload_mu, &version_gauge]() -> platform::Result<std::string> {
       std::lock_guard lock(*reload_mu);
-      auto next = LoadNewest(s.models_dir);
+      auto next = TrainedEmotionModel::LoadNewest(s.models_dir);
       if (!next.ok()) return next.error();
       std::string old_version = holder->Current()->model->Version();
-      std::string new_version = next->model->Version();
-      holder->Replace(std::move(next).value());
+      std::string new_version = (*next)->Version();
+      holder->Replace(Serve(std::move(next).value()));
       version_gauge.WithLabels({old_version}).Set(0);
       version_gauge.WithLabels({new_version}).Set(1);
       platform::LogInfo("emotion model reloaded", {{"from", old_version}, {"to", new_version}});

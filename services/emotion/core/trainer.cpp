@@ -1,5 +1,7 @@
 #include "services/emotion/core/trainer.h"
 
+#include "platform/log.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -274,6 +276,26 @@ Result<TrainReport> TrainModel(const TrainOptions& o) {
   if (ec) return MakeError(ErrorCode::kInternal, "cannot rename " + tmp + ": " + ec.message());
   report.model_dir = final_dir;
   return report;
+}
+
+platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(const std::string& models_dir,
+                                                                         const std::string& data_dir) {
+  auto found = FindNewestModelDir(models_dir);
+  if (!found.ok()) {
+    if (found.error().code != platform::ErrorCode::kNotFound) return found.error();
+    platform::LogInfo("no emotion model yet: training one",
+                      {{"data_dir", data_dir}, {"models_dir", models_dir}});
+    TrainOptions options;
+    options.data_dir = data_dir;
+    options.models_dir = models_dir;
+    auto report = TrainModel(options);
+    if (!report.ok()) {
+      return platform::MakeError(report.error().code,
+                                 "training the first emotion model failed: " + report.error().message);
+    }
+    platform::LogInfo("emotion model trained", {{"model_dir", report->model_dir}, {"seconds", report->seconds}});
+  }
+  return TrainedEmotionModel::LoadNewest(models_dir);
 }
 
 }  // namespace moodtape::emotion

@@ -3,6 +3,10 @@
 // train), dev scores, model card.
 #pragma once
 
+#include <memory>
+
+#include "services/emotion/core/trained_model.h"
+
 #include <string>
 
 #include "platform/clock.h"
@@ -48,5 +52,10 @@ struct TrainReport {
 };
 
 platform::Result<TrainReport> TrainModel(const TrainOptions& options);
+
+// The newest valid model under models_dir; when there is none yet, trains one from data_dir
+// first (a fresh machine: `make run`, the benchmarks). Other load errors are returned as they are.
+platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(const std::string& models_dir,
+                                                                         const std::string& data_dir);
 
 }  // namespace moodtape::emotion
