@@ -85,12 +85,14 @@ int main() {
   for (const auto& row : *dev) texts.push_back(row.text);
 
   testing::TempDir certs;
-  if (testing::RunCommand({src + "/scripts/dev_certs.sh", certs.path(), "emotion", "gateway"}) != 0) {
+  if (testing::RunCommand({src + "/scripts/dev_certs.sh", certs.path(), "emotion", "gateway"}) !=
+      0) {
     std::fprintf(stderr, "bench: dev_certs.sh failed\n");
     return 1;
   }
   auto tls = [&](const std::string& n) {
-    return platform::TlsSettings{true, certs.File("ca.crt"), certs.File(n + ".crt"), certs.File(n + ".key")};
+    return platform::TlsSettings{true, certs.File("ca.crt"), certs.File(n + ".crt"),
+                                 certs.File(n + ".key")};
   };
 
   emotion::ModelHolder holder(served);
@@ -106,7 +108,8 @@ int main() {
   server.Start();
   platform::ChannelOptions co;
   co.tls = tls("gateway");
-  auto channel = platform::ChannelFactory(co, metrics).Create("127.0.0.1:" + std::to_string(server.port()), "emotion");
+  auto channel = platform::ChannelFactory(co, metrics)
+                     .Create("127.0.0.1:" + std::to_string(server.port()), "emotion");
   auto stub = emotion::v2::EmotionService::NewStub(channel);
 
   std::vector<Stats> results;
@@ -119,7 +122,8 @@ int main() {
       auto p = served.model->Predict(texts[i % texts.size()]);
       lat.push_back(Micros(a, Clock::now()));
     }
-    results.push_back(Summarise("in-process Predict", lat, std::chrono::duration<double>(Clock::now() - t0).count()));
+    results.push_back(Summarise("in-process Predict", lat,
+                                std::chrono::duration<double>(Clock::now() - t0).count()));
   }
   auto unary = [&](const std::string& text) {
     auto ctx = platform::NewClientContext(5s);
@@ -129,7 +133,7 @@ int main() {
     return stub->Predict(ctx.get(), req, &res).ok();
   };
   for (int i = 0; i < 100; ++i) unary(texts[i]);  // warm up the connection
-  {  // unary, one caller
+  {                                               // unary, one caller
     std::vector<double> lat;
     int failed = 0;
     auto t0 = Clock::now();
@@ -139,7 +143,8 @@ int main() {
       lat.push_back(Micros(a, Clock::now()));
     }
     if (failed) std::fprintf(stderr, "bench: %d unary calls failed\n", failed);
-    results.push_back(Summarise("gRPC unary, 1 caller", lat, std::chrono::duration<double>(Clock::now() - t0).count()));
+    results.push_back(Summarise("gRPC unary, 1 caller", lat,
+                                std::chrono::duration<double>(Clock::now() - t0).count()));
   }
   {  // unary, concurrent callers sharing the channel
     std::vector<std::vector<double>> per(kConcurrentCallers);
@@ -204,13 +209,19 @@ int main() {
   std::printf("%-44s %8s %12s %10s %10s\n", "scenario", "n", "per second", "p50 us", "p99 us");
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& s : results) {
-    std::printf("%-44s %8d %12.0f %10.1f %10.1f\n", s.name.c_str(), s.n, s.rate(), s.p50_us, s.p99_us);
-    rows.push_back({{"scenario", s.name}, {"n", s.n}, {"seconds", s.seconds}, {"per_second", s.rate()},
-                    {"p50_us", s.p50_us}, {"p99_us", s.p99_us}});
+    std::printf("%-44s %8d %12.0f %10.1f %10.1f\n", s.name.c_str(), s.n, s.rate(), s.p50_us,
+                s.p99_us);
+    rows.push_back({{"scenario", s.name},
+                    {"n", s.n},
+                    {"seconds", s.seconds},
+                    {"per_second", s.rate()},
+                    {"p50_us", s.p50_us},
+                    {"p99_us", s.p99_us}});
   }
   std::filesystem::create_directories(out_dir);
   std::ofstream(out_dir + "/emotion_grpc.json")
-      << nlohmann::json{{"model_version", served.model->Version()}, {"results", rows}}.dump(2) << "\n";
+      << nlohmann::json{{"model_version", served.model->Version()}, {"results", rows}}.dump(2)
+      << "\n";
   std::printf("wrote %s/emotion_grpc.json\n", out_dir.c_str());
   return 0;
 }

@@ -28,9 +28,10 @@ std::unique_ptr<TrainedEmotionModel> g_model;
 std::vector<std::string> g_texts;
 
 std::unique_ptr<TrainedEmotionModel> LoadOrTrain(const std::string& where) {
-  auto model = std::filesystem::exists(where + "/model_card.json")
-                   ? TrainedEmotionModel::Load(where)
-                   : moodtape::emotion::LoadNewestOrTrain(where, std::string(MOODTAPE_SOURCE_DIR) + "/data");
+  auto model =
+      std::filesystem::exists(where + "/model_card.json")
+          ? TrainedEmotionModel::Load(where)
+          : moodtape::emotion::LoadNewestOrTrain(where, std::string(MOODTAPE_SOURCE_DIR) + "/data");
   if (!model) {
     std::fprintf(stderr, "bench: %s\n", model.error().message.c_str());
     std::exit(1);

@@ -42,7 +42,8 @@ int RunServeCommand(int argc, char** argv) {
     // Shared by the gRPC services, the reload hook and the admin route; lives until exit.
     auto first = s.train_if_missing ? LoadNewestOrTrain(s.models_dir, s.data_dir)
                                     : TrainedEmotionModel::LoadNewest(s.models_dir);
-    if (!first.ok()) throw std::runtime_error("cannot load the emotion model: " + first.error().message);
+    if (!first.ok())
+      throw std::runtime_error("cannot load the emotion model: " + first.error().message);
     auto holder = std::make_shared<ModelHolder>(Serve(std::move(first).value()));
     auto& version_gauge = ctx.metrics.AddGauge(
         "moodtape_emotion_model_info", "The emotion model being served (value 1).", {"version"});

@@ -278,8 +278,8 @@ Result<TrainReport> TrainModel(const TrainOptions& o) {
   return report;
 }
 
-platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(const std::string& models_dir,
-                                                                         const std::string& data_dir) {
+platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(
+    const std::string& models_dir, const std::string& data_dir) {
   auto found = FindNewestModelDir(models_dir);
   if (!found.ok()) {
     if (found.error().code != platform::ErrorCode::kNotFound) return found.error();
@@ -290,10 +290,11 @@ platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(const s
     options.models_dir = models_dir;
     auto report = TrainModel(options);
     if (!report.ok()) {
-      return platform::MakeError(report.error().code,
-                                 "training the first emotion model failed: " + report.error().message);
+      return platform::MakeError(report.error().code, "training the first emotion model failed: " +
+                                                          report.error().message);
     }
-    platform::LogInfo("emotion model trained", {{"model_dir", report->model_dir}, {"seconds", report->seconds}});
+    platform::LogInfo("emotion model trained",
+                      {{"model_dir", report->model_dir}, {"seconds", report->seconds}});
   }
   return TrainedEmotionModel::LoadNewest(models_dir);
 }

@@ -55,7 +55,7 @@ platform::Result<TrainReport> TrainModel(const TrainOptions& options);
 
 // The newest valid model under models_dir; when there is none yet, trains one from data_dir
 // first (a fresh machine: `make run`, the benchmarks). Other load errors are returned as they are.
-platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(const std::string& models_dir,
-                                                                         const std::string& data_dir);
+platform::Result<std::unique_ptr<TrainedEmotionModel>> LoadNewestOrTrain(
+    const std::string& models_dir, const std::string& data_dir);
 
 }  // namespace moodtape::emotion
