@@ -9,24 +9,10 @@
 
 #include <toml++/toml.h>
 
+#include "platform/text.h"
+
 namespace moodtape::platform {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 const std::set<std::string>& KnownConfigSections() {
   static const std::set<std::string> kSections = {
@@ -96,7 +82,7 @@ Config Config::FromString(std::string_view toml_text, char** env) {
       if (entry.substr(0, kPrefix.size()) != kPrefix) continue;
       size_t eq = entry.find('=');
       if (eq == std::string_view::npos) continue;
-      std::string name = Lower(entry.substr(kPrefix.size(), eq - kPrefix.size()));
+      std::string name = ToLowerAscii(entry.substr(kPrefix.size(), eq - kPrefix.size()));
       size_t us = name.find('_');
       if (us == std::string::npos || us == 0 || us + 1 >= name.size()) continue;
       std::string section = name.substr(0, us);
@@ -183,7 +169,7 @@ int64_t Config::Int(std::string_view section, std::string_view key, int64_t defa
   if (v->is_list || (v->toml_kind != 's' && v->toml_kind != 'i')) {
     Fail(section, key, *v, "must be an integer");
   }
-  std::string text = Trim(v->text);
+  std::string text = TrimSpaces(v->text);
   int64_t out = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
@@ -202,7 +188,7 @@ double Config::Double(std::string_view section, std::string_view key, double def
   const Value* v = Find(section, key);
   if (v == nullptr) return default_value;
   if (v->is_list || v->toml_kind == 'b') Fail(section, key, *v, "must be a number");
-  std::string text = Trim(v->text);
+  std::string text = TrimSpaces(v->text);
   char* end = nullptr;
   errno = 0;
   double out = std::strtod(text.c_str(), &end);
@@ -220,7 +206,7 @@ double Config::Double(std::string_view section, std::string_view key, double def
 bool Config::Bool(std::string_view section, std::string_view key, bool default_value) {
   const Value* v = Find(section, key);
   if (v == nullptr) return default_value;
-  std::string text = Lower(Trim(v->text));
+  std::string text = ToLowerAscii(TrimSpaces(v->text));
   if (!v->is_list && (v->toml_kind == 's' || v->toml_kind == 'b')) {
     if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
     if (text == "false" || text == "0" || text == "no" || text == "off") return false;
@@ -252,7 +238,7 @@ std::vector<std::string> Config::StringList(std::string_view section, std::strin
   std::stringstream ss(v->text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    item = Trim(item);
+    item = TrimSpaces(item);
     if (!item.empty()) out.push_back(item);
   }
   return out;

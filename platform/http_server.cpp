@@ -24,6 +24,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "platform/text.h"
+
 namespace moodtape::platform {
 namespace {
 
@@ -40,35 +42,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding of one query component.
-std::optional<std::string> DecodeQueryComponent(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 void ParseQuery(std::string_view query, std::map<std::string, std::string>* out) {
   while (!query.empty()) {
     size_t amp = query.find('&');
@@ -76,9 +49,9 @@ void ParseQuery(std::string_view query, std::map<std::string, std::string>* out)
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    auto key = DecodeQueryComponent(pair.substr(0, eq));
-    auto value = DecodeQueryComponent(eq == std::string_view::npos ? std::string_view()
-                                                                   : pair.substr(eq + 1));
+    auto key = PercentDecode(pair.substr(0, eq), PlusMeans::kSpace);
+    auto value = PercentDecode(
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), PlusMeans::kSpace);
     if (key && value) out->emplace(std::move(*key), std::move(*value));
   }
 }

@@ -6,36 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "platform/text.h"
+
 namespace moodtape::gateway {
 namespace {
 
 namespace fs = std::filesystem;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Strict percent-decoding of one path segment ('+' is literal in paths).
-std::optional<std::string> DecodeSegment(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return std::nullopt;
-    int hi = HexValue(in[i + 1]);
-    int lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
 
 std::string_view Extension(std::string_view relative_path) {
   size_t slash = relative_path.rfind('/');
@@ -44,19 +20,6 @@ std::string_view Extension(std::string_view relative_path) {
   size_t dot = last.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return {};
   return last.substr(dot + 1);
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 }  // namespace
@@ -71,7 +34,7 @@ std::optional<std::string> NormaliseStaticPath(std::string_view raw_path) {
         pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     pos = slash == std::string_view::npos ? raw_path.size() + 1 : slash + 1;
     if (raw_segment.empty()) continue;  // "//" collapses
-    auto segment = DecodeSegment(raw_segment);
+    auto segment = platform::PercentDecode(raw_segment, platform::PlusMeans::kLiteralPlus);
     if (!segment || segment->empty()) return std::nullopt;
     if (segment->front() == '.') return std::nullopt;  // "..", ".", dotfiles
     for (unsigned char c : *segment) {
@@ -86,7 +49,7 @@ std::optional<std::string> NormaliseStaticPath(std::string_view raw_path) {
 bool HasExtension(std::string_view relative_path) { return !Extension(relative_path).empty(); }
 
 bool IsHtml(std::string_view relative_path) {
-  std::string ext = LowerAscii(Extension(relative_path));
+  std::string ext = platform::ToLowerAscii(Extension(relative_path));
   return ext == "html" || ext == "htm";
 }
 
@@ -112,7 +75,7 @@ std::string_view ContentTypeFor(std::string_view relative_path) {
       {"mid", "audio/midi"},
       {"midi", "audio/midi"},
   };
-  std::string ext = LowerAscii(Extension(relative_path));
+  std::string ext = platform::ToLowerAscii(Extension(relative_path));
   for (const auto& [e, type] : kTypes) {
     if (ext == e) return type;
   }
@@ -140,7 +103,7 @@ bool ETagMatches(std::string_view if_none_match, std::string_view etag) {
   std::string_view wanted = strip_weak(etag);
   while (!if_none_match.empty()) {
     size_t comma = if_none_match.find(',');
-    std::string item = Trim(if_none_match.substr(0, comma));
+    std::string item = platform::TrimSpaces(if_none_match.substr(0, comma));
     if_none_match =
         comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
     if (item == "*") return true;
