@@ -54,6 +54,8 @@ std::map<std::string, std::string> HermeticEnv(const TempDir& dir, int redis_por
       // model there (from the repo's data/), the store keeps its database there.
       {"MOODTAPE_EMOTION_MODELS_DIR", dir.File("models")},
       {"MOODTAPE_STORE_DATABASE_URL", "sqlite:" + dir.File("var/store.db")},
+      {"MOODTAPE_AUTH_SIGNING_KEY_DIR", dir.File("var/auth/signing")},
+      {"MOODTAPE_JWT_JWKS_FILE", dir.File("var/auth/jwks.json")},
   };
   for (const auto& name : kServices) {
     env["MOODTAPE_" + Upper(name) + "_ADMIN_ADDRESS"] = Loopback(FreePort());
