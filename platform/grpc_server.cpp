@@ -91,6 +91,11 @@ void GrpcServer::Start() {
                                     {"tls", options_.tls.enabled ? "mutual" : "off"}});
 }
 
+std::string GrpcServer::BoundAddress() const {
+  const std::string& a = options_.address;
+  return a.substr(0, a.rfind(':') + 1) + std::to_string(port_);
+}
+
 void GrpcServer::Shutdown(std::chrono::milliseconds drain) {
   if (!server_ || shut_down_) return;
   shut_down_ = true;

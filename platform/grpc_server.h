@@ -44,6 +44,9 @@ class GrpcServer {
   // port is taken).
   void Start();
   int port() const { return port_; }
+  // The configured host with the port actually bound ("127.0.0.1:50053"; differs from the
+  // configured address when that asked for port 0).
+  std::string BoundAddress() const;
 
   // Marks the health service NOT_SERVING, stops accepting calls and waits up to `drain` for
   // calls in flight, then cancels what is left.

@@ -76,8 +76,7 @@ int RunServeCommand(int argc, char** argv) {
     });
 
     platform::ServiceHooks hooks;
-    auto listen = platform::ParseHostPort(ctx.settings.grpc_address);
-    hooks.addresses["grpc"] = (listen ? listen->host : "") + ":" + std::to_string(server->port());
+    hooks.addresses["grpc"] = server->BoundAddress();
     hooks.reload = [reload] {
       auto version = reload();
       if (!version.ok()) throw std::runtime_error(version.error().message);

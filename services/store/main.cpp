@@ -28,9 +28,7 @@ int main(int argc, char** argv) {
     hooks.stop = [running](std::chrono::steady_clock::time_point deadline) {
       platform::DrainGrpcServer(*running->server, deadline);
     };
-    const std::string& address = ctx.settings.grpc_address;  // its port may be 0 (tests)
-    hooks.addresses = {{"grpc", address.substr(0, address.rfind(':') + 1) +
-                                    std::to_string(running->server->port())}};
+    hooks.addresses = {{"grpc", running->server->BoundAddress()}};
     return hooks;
   });
 }
