@@ -32,6 +32,8 @@ class GatewayHttp {
   void Stop(std::chrono::steady_clock::time_point deadline);
   std::string Address() const { return server_.Address(); }
   int Port() const { return server_.Port(); }
+  // For adding route groups (account_routes.h) before Start().
+  platform::HttpServer& server() { return server_; }
 
  private:
   platform::HttpResponse Health(const platform::HttpRequest& request) const;

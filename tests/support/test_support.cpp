@@ -153,12 +153,20 @@ int RunCommand(const std::vector<std::string>& argv, std::string* output,
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int HttpRequest(const std::string& method, int port, const std::string& target,
-                const std::string& body, std::string* response_body,
-                std::map<std::string, std::string>* response_headers,
-                const std::map<std::string, std::string>& request_headers) {
+std::string HttpReply::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+HttpReply HttpExchange(const std::string& method, int port, const std::string& target,
+                       const std::string& body,
+                       const std::map<std::string, std::string>& request_headers,
+                       std::chrono::seconds timeout) {
+  HttpReply reply;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{10, 0};
+  timeval tv{static_cast<time_t>(timeout.count()), 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -166,14 +174,12 @@ int HttpRequest(const std::string& method, int port, const std::string& target,
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     close(fd);
-    return 0;
+    return reply;
   }
   std::ostringstream req;
   req << method << " " << target << " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : request_headers) req << k << ": " << v << "\r\n";
-  if (!body.empty() || method == "POST" || method == "PUT") {
-    req << "Content-Length: " << body.size() << "\r\n";
-  }
+  if (!body.empty() || method != "GET") req << "Content-Length: " << body.size() << "\r\n";
   req << "\r\n" << body;
   std::string out = req.str();
   size_t sent = 0;
@@ -191,12 +197,9 @@ int HttpRequest(const std::string& method, int port, const std::string& target,
   }
   close(fd);
   size_t head_end = raw.find("\r\n\r\n");
-  if (raw.compare(0, 5, "HTTP/") != 0 || head_end == std::string::npos) return 0;
-  int status = std::atoi(raw.c_str() + raw.find(' ') + 1);
-  std::string head = raw.substr(0, head_end);
-  std::string payload = raw.substr(head_end + 4);
-  std::map<std::string, std::string> headers;
-  std::istringstream hs(head);
+  if (raw.compare(0, 5, "HTTP/") != 0 || head_end == std::string::npos) return reply;
+  reply.status = std::atoi(raw.c_str() + raw.find(' ') + 1);
+  std::istringstream hs(raw.substr(0, head_end));
   std::string line;
   std::getline(hs, line);
   while (std::getline(hs, line)) {
@@ -207,10 +210,11 @@ int HttpRequest(const std::string& method, int port, const std::string& target,
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
-    headers[name] = value;
+    reply.headers.emplace_back(name, value);
   }
+  std::string payload = raw.substr(head_end + 4);
   // Chunked bodies are decoded so tests see the payload either way.
-  if (headers["transfer-encoding"] == "chunked") {
+  if (reply.Header("transfer-encoding") == "chunked") {
     std::string decoded;
     size_t pos = 0;
     while (pos < payload.size()) {
@@ -223,9 +227,21 @@ int HttpRequest(const std::string& method, int port, const std::string& target,
     }
     payload = decoded;
   }
-  if (response_body) *response_body = payload;
-  if (response_headers) *response_headers = headers;
-  return status;
+  reply.body = std::move(payload);
+  return reply;
+}
+
+int HttpRequest(const std::string& method, int port, const std::string& target,
+                const std::string& body, std::string* response_body,
+                std::map<std::string, std::string>* response_headers,
+                const std::map<std::string, std::string>& request_headers) {
+  HttpReply reply = HttpExchange(method, port, target, body, request_headers);
+  if (response_body) *response_body = reply.body;
+  if (response_headers) {
+    response_headers->clear();
+    for (const auto& [k, v] : reply.headers) response_headers->emplace(k, v);
+  }
+  return reply.status;
 }
 
 }  // namespace moodtape::testing

@@ -72,8 +72,22 @@ int RunCommand(const std::vector<std::string>& argv, std::string* output = nullp
 // Reads a whole file ("" if missing).
 std::string ReadFile(const std::string& path);
 
-// Plain HTTP/1.1 GET/POST over loopback for tests (no keep-alive). Returns status (0 on
-// connection failure); body and headers (lower-cased names) are filled when given.
+// One HTTP/1.1 exchange over loopback (no keep-alive, chunked bodies decoded). Keeps every
+// response header line in order (names lower-cased), so repeated ones such as Set-Cookie survive.
+struct HttpReply {
+  int status = 0;  // 0: no connection or no HTTP answer
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The first value of a header, "" if absent.
+  std::string Header(const std::string& name) const;
+};
+HttpReply HttpExchange(const std::string& method, int port, const std::string& target,
+                       const std::string& body = "",
+                       const std::map<std::string, std::string>& request_headers = {},
+                       std::chrono::seconds timeout = std::chrono::seconds(10));
+
+// HttpExchange with the first value of each header in a map: returns the status, fills body and
+// headers when given.
 int HttpRequest(const std::string& method, int port, const std::string& target,
                 const std::string& body = "", std::string* response_body = nullptr,
                 std::map<std::string, std::string>* response_headers = nullptr,
