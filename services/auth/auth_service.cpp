@@ -76,85 +76,98 @@ AuthSettings ReadAuthSettings(platform::Config& config) {
   s.signing_key_dir = config.String("auth", "signing_key_dir", s.signing_key_dir);
   if (s.signing_key_dir.empty()) throw platform::ConfigError("[auth] signing_key_dir is empty");
   s.store_timeout = config.Millis("auth", "store_timeout_ms", s.store_timeout.count(), 100, 60000);
+  s.handler_threads =
+      static_cast<int>(config.Int("auth", "handler_threads", s.handler_threads, 1, 256));
   return s;
 }
 
-// Each handler runs the core on the callback thread: a few store round trips and, for sign-up
-// and log-in, one Argon2id hash (tens of milliseconds). See README "Limits".
+// Each handler's body waits on the store (gRPC), Redis and, for sign-up and log-in, an Argon2id
+// hash (tens of milliseconds), so it runs on the service's BlockingCallPool, never on a gRPC
+// callback thread. GetJwks only reads memory and answers in place.
 
 grpc::ServerUnaryReactor* AuthServiceImpl::SignUp(grpc::CallbackServerContext* ctx,
                                                   const v1::SignUpRequest* req,
                                                   v1::SignUpResponse* res) {
-  if (auto ok = CheckClientAddress(req->client_address()); !ok.ok()) return Finish(ctx, ok);
-  auto call = platform::CallContextOf(ctx);
-  StoreUserDirectory users(store_, settings_.store_timeout, call.get());
-  Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-  auto session =
-      accounts.SignUp({req->username(), req->email(), req->password(), req->client_address()});
-  if (!session.ok()) return Finish(ctx, session.error());
-  ToProto(*session, res->mutable_user(), res->mutable_session());
-  return Finish(ctx, platform::Status::Ok());
+  return pool_.Run(ctx, [this, ctx, req, res]() -> platform::Status {
+    if (auto ok = CheckClientAddress(req->client_address()); !ok.ok()) return ok;
+    auto call = platform::CallContextOf(ctx);
+    StoreUserDirectory users(store_, settings_.store_timeout, call.get());
+    Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
+    auto session =
+        accounts.SignUp({req->username(), req->email(), req->password(), req->client_address()});
+    if (!session.ok()) return session.error();
+    ToProto(*session, res->mutable_user(), res->mutable_session());
+    return platform::Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* ctx,
                                                  const v1::LoginRequest* req,
                                                  v1::LoginResponse* res) {
-  if (auto ok = CheckClientAddress(req->client_address()); !ok.ok()) return Finish(ctx, ok);
-  auto call = platform::CallContextOf(ctx);
-  StoreUserDirectory users(store_, settings_.store_timeout, call.get());
-  Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-  int64_t retry_after = 0;
-  auto session =
-      accounts.Login({req->login(), req->password(), req->client_address()}, &retry_after);
-  if (!session.ok()) {
-    if (retry_after > 0) ctx->AddTrailingMetadata("retry-after", std::to_string(retry_after));
-    return Finish(ctx, session.error());
-  }
-  ToProto(*session, res->mutable_user(), res->mutable_session());
-  return Finish(ctx, platform::Status::Ok());
+  return pool_.Run(ctx, [this, ctx, req, res]() -> platform::Status {
+    if (auto ok = CheckClientAddress(req->client_address()); !ok.ok()) return ok;
+    auto call = platform::CallContextOf(ctx);
+    StoreUserDirectory users(store_, settings_.store_timeout, call.get());
+    Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
+    int64_t retry_after = 0;
+    auto session =
+        accounts.Login({req->login(), req->password(), req->client_address()}, &retry_after);
+    if (!session.ok()) {
+      if (retry_after > 0) ctx->AddTrailingMetadata("retry-after", std::to_string(retry_after));
+      return session.error();
+    }
+    ToProto(*session, res->mutable_user(), res->mutable_session());
+    return platform::Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::Refresh(grpc::CallbackServerContext* ctx,
                                                    const v1::RefreshRequest* req,
                                                    v1::RefreshResponse* res) {
-  auto call = platform::CallContextOf(ctx);
-  StoreUserDirectory users(store_, settings_.store_timeout, call.get());
-  Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-  auto session = accounts.Refresh(req->refresh_token());
-  if (!session.ok()) return Finish(ctx, session.error());
-  ToProto(*session, res->mutable_user(), res->mutable_session());
-  return Finish(ctx, platform::Status::Ok());
+  return pool_.Run(ctx, [this, ctx, req, res]() -> platform::Status {
+    auto call = platform::CallContextOf(ctx);
+    StoreUserDirectory users(store_, settings_.store_timeout, call.get());
+    Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
+    auto session = accounts.Refresh(req->refresh_token());
+    if (!session.ok()) return session.error();
+    ToProto(*session, res->mutable_user(), res->mutable_session());
+    return platform::Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::Logout(grpc::CallbackServerContext* ctx,
                                                   const v1::LogoutRequest* req,
                                                   v1::LogoutResponse* res) {
-  auto call = platform::CallContextOf(ctx);
-  StoreUserDirectory users(store_, settings_.store_timeout, call.get());
-  Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-  return Finish(ctx, accounts.Logout(req->refresh_token()));
+  return pool_.Run(ctx, [this, ctx, req, res]() -> platform::Status {
+    auto call = platform::CallContextOf(ctx);
+    StoreUserDirectory users(store_, settings_.store_timeout, call.get());
+    Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
+    return accounts.Logout(req->refresh_token());
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::GetUser(grpc::CallbackServerContext* ctx,
                                                    const v1::GetUserRequest* req,
                                                    v1::GetUserResponse* res) {
-  auto call = platform::CallContextOf(ctx);
-  std::string user_id = req->user_id();
-  if (user_id.empty()) {
-    // The token was verified before the handler ran (signature, expiry, issuer).
-    if (!call->user) {
-      return Finish(ctx, MakeError(ErrorCode::kUnauthenticated,
-                                   "no user token on the call: send authorization: Bearer "
-                                   "<access token>, or a user_id"));
+  return pool_.Run(ctx, [this, ctx, req, res]() -> platform::Status {
+    auto call = platform::CallContextOf(ctx);
+    std::string user_id = req->user_id();
+    if (user_id.empty()) {
+      // The token was verified before the handler ran (signature, expiry, issuer).
+      if (!call->user) {
+        return MakeError(ErrorCode::kUnauthenticated,
+                         "no user token on the call: send authorization: Bearer "
+                         "<access token>, or a user_id");
+      }
+      user_id = call->user->subject;
     }
-    user_id = call->user->subject;
-  }
-  StoreUserDirectory users(store_, settings_.store_timeout, call.get());
-  Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-  auto user = accounts.GetUser(user_id);
-  if (!user.ok()) return Finish(ctx, user.error());
-  ToProto(*user, res->mutable_user());
-  return Finish(ctx, platform::Status::Ok());
+    StoreUserDirectory users(store_, settings_.store_timeout, call.get());
+    Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
+    auto user = accounts.GetUser(user_id);
+    if (!user.ok()) return user.error();
+    ToProto(*user, res->mutable_user());
+    return platform::Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::GetJwks(grpc::CallbackServerContext* ctx,

@@ -9,6 +9,7 @@
 
 #include "moodtape/auth/v1/auth_service.grpc.pb.h"
 #include "moodtape/store/v1/store_service.grpc.pb.h"
+#include "platform/blocking_call_pool.h"
 #include "platform/config.h"
 #include "platform/grpc_auth.h"
 #include "services/auth/core/accounts.h"
@@ -25,6 +26,7 @@ struct AuthSettings {
   ThrottlePolicy throttle;
   std::string signing_key_dir = "var/auth/signing";
   std::chrono::milliseconds store_timeout{3000};
+  int handler_threads = 8;  // the BlockingCallPool running sign-up, log-in, refresh...
 };
 
 // [auth] keys (and [jwt] issuer); throws platform::ConfigError naming the key.
@@ -35,13 +37,15 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   // Everything must outlive the service.
   AuthServiceImpl(const AuthSettings& settings, store::v1::StoreService::StubInterface& store,
                   LoginThrottle& throttle, const PasswordHasher& hasher, const SigningKeys& keys,
-                  const platform::Clock& clock)
+                  const platform::Clock& clock, int handler_threads = 8,
+                  platform::MetricsRegistry* metrics = nullptr)
       : settings_(settings),
         store_(store),
         throttle_(throttle),
         hasher_(hasher),
         keys_(keys),
-        clock_(clock) {}
+        clock_(clock),
+        pool_("auth", handler_threads, metrics) {}
 
   grpc::ServerUnaryReactor* SignUp(grpc::CallbackServerContext* ctx, const v1::SignUpRequest* req,
                                    v1::SignUpResponse* res) override;
@@ -63,6 +67,8 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   const PasswordHasher& hasher_;
   const SigningKeys& keys_;
   const platform::Clock& clock_;
+  // Runs every handler that blocks (store, Redis, Argon2); declared last so it is joined first.
+  platform::BlockingCallPool pool_;
 };
 
 }  // namespace moodtape::auth

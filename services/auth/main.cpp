@@ -80,9 +80,9 @@ int main(int argc, char** argv) {
     running->channels = platform::MakeChannelFactory(ctx);
     running->store = store::v1::StoreService::NewStub(
         running->channels->Create(platform::PeerAddress(ctx.config, "store"), "store"));
-    running->service = std::make_unique<auth::AuthServiceImpl>(running->settings, *running->store,
-                                                               *running->throttle, *running->hasher,
-                                                               *running->keys, clock);
+    running->service = std::make_unique<auth::AuthServiceImpl>(
+        running->settings, *running->store, *running->throttle, *running->hasher, *running->keys,
+        clock, running->settings.handler_threads, &ctx.metrics);
     running->server = platform::StartGrpcServer(ctx, auth::AuthAccessPolicy(),
                                                 {running->service.get()}, running->verifier);
 
