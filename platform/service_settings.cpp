@@ -35,6 +35,16 @@ std::string PeerAddress(Config& config, std::string_view peer) {
   return config.PeerString(peer, "grpc_address", "127.0.0.1:" + std::to_string(port));
 }
 
+TlsSettings ReadTlsSettings(Config& config, std::string_view name) {
+  TlsSettings tls;
+  tls.enabled = config.Bool("tls", "enabled", true);
+  const std::string cert_dir = config.String("tls", "cert_dir", "var/certs");
+  tls.ca_file = config.String("tls", "ca_file", cert_dir + "/ca.crt");
+  tls.cert_file = cert_dir + "/" + std::string(name) + ".crt";
+  tls.key_file = cert_dir + "/" + std::string(name) + ".key";
+  return tls;
+}
+
 ServiceSettings ReadServiceSettings(Config& config, std::string_view service) {
   ServiceSettings s;
   s.name = std::string(service);
@@ -48,11 +58,7 @@ ServiceSettings ReadServiceSettings(Config& config, std::string_view service) {
   std::string level = config.Choice("log", "level", "info", {"debug", "info", "warn", "error"});
   ParseLogLevel(level, &s.log_level);
 
-  s.tls.enabled = config.Bool("tls", "enabled", true);
-  std::string cert_dir = config.String("tls", "cert_dir", "var/certs");
-  s.tls.ca_file = config.String("tls", "ca_file", cert_dir + "/ca.crt");
-  s.tls.cert_file = cert_dir + "/" + s.name + ".crt";
-  s.tls.key_file = cert_dir + "/" + s.name + ".key";
+  s.tls = ReadTlsSettings(config, s.name);
 
   s.grpc.max_message_bytes = static_cast<int>(
       config.Int("grpc", "max_message_bytes", s.grpc.max_message_bytes, 1024, 256 << 20));

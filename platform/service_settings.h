@@ -42,6 +42,10 @@ struct ServiceSettings {
 int DefaultGrpcPort(std::string_view service);
 int DefaultAdminPort(std::string_view service);
 
+// [tls] for the identity `name`: <cert_dir>/<name>.crt and .key, the CA. Tools that call services
+// (the `cli` identity) use it; services get it inside ReadServiceSettings.
+TlsSettings ReadTlsSettings(Config& config, std::string_view name);
+
 // Reads [<service>] grpc_address/admin_address plus the shared sections.
 ServiceSettings ReadServiceSettings(Config& config, std::string_view service);
 

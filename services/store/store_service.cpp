@@ -1,5 +1,8 @@
 #include "services/store/store_service.h"
 
+#include <optional>
+#include <string>
+
 #include <google/protobuf/util/json_util.h>
 
 #include <nlohmann/json.hpp>
@@ -141,6 +144,207 @@ Result<MoodResult> FromProto(const v1::SaveMoodResultRequest& req) {
   return m;
 }
 
+void ToProto(const CatalogInfo& info, v1::CatalogInfo* out) {
+  out->set_version(info.version);
+  out->set_track_count(info.track_count);
+  out->set_updated_at_unix_ms(info.updated_at_ms);
+  out->set_source(info.source);
+}
+
+// The stored fields plus the derived ones: the mood-plane point and explicit_content.
+void ToProto(const StoredTrack& t, common::v1::Track* out) {
+  out->set_id(t.id);
+  out->set_title(t.title);
+  out->set_artist(t.artist);
+  out->set_album(t.album);
+  out->set_genre(t.genre);
+  out->set_duration_ms(static_cast<int32_t>(t.duration_ms));
+  out->set_tempo_bpm(t.tempo_bpm);
+  out->set_key(t.pitch_class);
+  out->set_mode(t.mode);
+  out->set_valence(t.valence);
+  out->set_energy(t.energy);
+  out->set_danceability(t.danceability);
+  out->set_content_rating(static_cast<common::v1::ContentRating>(t.content_rating));
+  out->set_explicit_content(t.content_rating == ContentRating::kExplicit);
+  out->set_source(t.source);
+  out->mutable_point()->set_valence(2 * t.valence - 1);
+  out->mutable_point()->set_arousal(2 * t.energy - 1);
+}
+
+// The core checks ranges; point is derived, so an incoming one is ignored. A client that sets
+// only explicit_content (no content_rating) gets EXPLICIT.
+StoredTrack FromProto(const common::v1::Track& in) {
+  StoredTrack t;
+  t.id = in.id();
+  t.title = in.title();
+  t.artist = in.artist();
+  t.album = in.album();
+  t.genre = in.genre();
+  t.duration_ms = in.duration_ms();
+  t.tempo_bpm = in.tempo_bpm();
+  t.pitch_class = in.key();
+  t.mode = in.mode();
+  t.valence = in.valence();
+  t.energy = in.energy();
+  t.danceability = in.danceability();
+  t.content_rating = static_cast<ContentRating>(in.content_rating());
+  if (in.content_rating() == common::v1::CONTENT_RATING_UNSPECIFIED && in.explicit_content())
+    t.content_rating = ContentRating::kExplicit;
+  t.source = in.source();
+  return t;
+}
+
+// Reads the whole client stream into memory (core types; each message is dropped once
+// converted), then imports once. gRPC marks the context cancelled before OnReadDone(false) when
+// the stream failed rather than half-closed, so IsCancelled() there tells the two apart.
+class ImportCatalogReactor final : public grpc::ServerReadReactor<v1::ImportCatalogRequest> {
+ public:
+  ImportCatalogReactor(grpc::CallbackServerContext* ctx, Storage& storage,
+                       v1::ImportCatalogResponse* res)
+      : ctx_(ctx), storage_(storage), res_(res) {
+    StartRead(&req_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      if (ctx_->IsCancelled()) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                            "the import stream was cancelled; nothing was imported"));
+        return;
+      }
+      Import();
+      return;
+    }
+    if (auto error = Take()) {
+      Finish(platform::ToGrpcStatus(*error));
+      return;
+    }
+    StartRead(&req_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Moves one message into the buffer, or says why the import stops here.
+  std::optional<platform::Error> Take() {
+    ++messages_;
+    if (messages_ == 1) {
+      switch (req_.mode()) {
+        case v1::CATALOG_IMPORT_MODE_UNSPECIFIED:
+        case v1::CATALOG_IMPORT_MODE_MERGE:
+          import_.mode = CatalogImportMode::kMerge;
+          break;
+        case v1::CATALOG_IMPORT_MODE_REPLACE:
+          import_.mode = CatalogImportMode::kReplace;
+          break;
+        default:
+          return MakeError(ErrorCode::kInvalidArgument, "mode must be MERGE or REPLACE");
+      }
+      if (req_.has_expected_version()) import_.expected_version = req_.expected_version();
+      import_.source = req_.source();
+    }
+    const int count = req_.tracks_size();
+    if (count > StoreServiceImpl::kMaxTracksPerImportMessage) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "message " + std::to_string(messages_) + " of the import holds " +
+                           std::to_string(count) + " tracks; at most " +
+                           std::to_string(StoreServiceImpl::kMaxTracksPerImportMessage) +
+                           " per message; nothing was imported");
+    }
+    if (import_.tracks.size() + count > StorageLimits::kMaxCatalogImportTracks) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "an import holds at most " +
+                           std::to_string(StorageLimits::kMaxCatalogImportTracks) +
+                           " tracks; nothing was imported");
+    }
+    for (const auto& track : req_.tracks()) import_.tracks.push_back(FromProto(track));
+    req_.Clear();
+    return std::nullopt;
+  }
+
+  void Import() {
+    auto result = storage_.ImportCatalog(import_);
+    import_ = CatalogImport();  // free the buffer before the reply goes out
+    if (!result.ok()) {
+      Finish(platform::ToGrpcStatus(result.error()));
+      return;
+    }
+    ToProto(result->catalog, res_->mutable_catalog());
+    res_->set_tracks_written(result->tracks_written);
+    Finish(grpc::Status::OK);
+  }
+
+  grpc::CallbackServerContext* ctx_;
+  Storage& storage_;
+  v1::ImportCatalogResponse* res_;
+  v1::ImportCatalogRequest req_;
+  CatalogImport import_;
+  int64_t messages_ = 0;
+};
+
+// Writes one page at a time; the next page is read only after the previous write completed, so
+// a slow reader holds no more than one batch in memory.
+class ListCatalogTracksReactor final
+    : public grpc::ServerWriteReactor<v1::ListCatalogTracksResponse> {
+ public:
+  ListCatalogTracksReactor(Storage& storage, int batch_size)
+      : storage_(storage), batch_size_(batch_size) {
+    NextPage();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
+      return;
+    }
+    if (last_) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    NextPage();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void NextPage() {
+    auto page = storage_.ListCatalogPage(after_id_, batch_size_);
+    if (!page.ok()) {
+      Finish(platform::ToGrpcStatus(page.error()));
+      return;
+    }
+    if (!first_version_) {
+      first_version_ = page->catalog.version;
+    } else if (page->catalog.version != *first_version_) {
+      Finish(platform::ToGrpcStatus(MakeError(
+          ErrorCode::kAborted, "the catalogue changed while it was being read (version " +
+                                   std::to_string(*first_version_) + " -> " +
+                                   std::to_string(page->catalog.version) + "); read it again")));
+      return;
+    }
+    last_ = page->tracks.size() < static_cast<size_t>(batch_size_);
+    if (page->tracks.empty() && sent_any_) {
+      Finish(grpc::Status::OK);  // the previous page was full and happened to be the last
+      return;
+    }
+    if (!page->tracks.empty()) after_id_ = page->tracks.back().id;
+    res_.Clear();
+    ToProto(page->catalog, res_.mutable_catalog());
+    for (const auto& track : page->tracks) ToProto(track, res_.add_tracks());
+    sent_any_ = true;
+    StartWrite(&res_);
+  }
+
+  Storage& storage_;
+  const int batch_size_;
+  std::string after_id_;
+  std::optional<int64_t> first_version_;
+  bool last_ = false;
+  bool sent_any_ = false;
+  v1::ListCatalogTracksResponse res_;
+};
+
 }  // namespace
 
 platform::AccessPolicy StoreAccessPolicy() {
@@ -153,6 +357,9 @@ platform::AccessPolicy StoreAccessPolicy() {
   policy.Allow(std::string(kService) + "SaveMoodResult", {"worker"});
   policy.Allow(std::string(kService) + "ListMoodHistory", {"gateway", "worker"});
   policy.Allow(std::string(kService) + "GetMoodResult", {"gateway", "worker"});
+  for (const char* method : {"ImportCatalog", "GetCatalogInfo", "ListCatalogTracks"}) {
+    policy.Allow(std::string(kService) + method, {"playlist"});
+  }
   return policy;
 }
 
@@ -274,6 +481,25 @@ grpc::ServerUnaryReactor* StoreServiceImpl::GetMoodResult(grpc::CallbackServerCo
                                                           v1::GetMoodResultResponse* res) {
   return Reply(ctx, storage_.GetMoodResult(req->user_id(), req->job_id()),
                [&](const MoodResult& m) { ToProto(m, res->mutable_result()); });
+}
+
+grpc::ServerReadReactor<v1::ImportCatalogRequest>* StoreServiceImpl::ImportCatalog(
+    grpc::CallbackServerContext* ctx, v1::ImportCatalogResponse* res) {
+  return new ImportCatalogReactor(ctx, storage_, res);
+}
+
+grpc::ServerUnaryReactor* StoreServiceImpl::GetCatalogInfo(grpc::CallbackServerContext* ctx,
+                                                           const v1::GetCatalogInfoRequest*,
+                                                           v1::GetCatalogInfoResponse* res) {
+  return Reply(ctx, storage_.GetCatalogInfo(),
+               [&](const CatalogInfo& info) { ToProto(info, res->mutable_catalog()); });
+}
+
+grpc::ServerWriteReactor<v1::ListCatalogTracksResponse>* StoreServiceImpl::ListCatalogTracks(
+    grpc::CallbackServerContext*, const v1::ListCatalogTracksRequest* req) {
+  int batch_size =
+      req->batch_size() == 0 ? StorageLimits::kDefaultCatalogPageSize : req->batch_size();
+  return new ListCatalogTracksReactor(storage_, batch_size);
 }
 
 }  // namespace moodtape::store

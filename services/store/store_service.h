@@ -13,7 +13,8 @@ namespace moodtape::store {
 namespace v1 = moodtape::store::v1;
 
 // Who may call what: user and refresh-token methods only the auth service; history writes the
-// worker; history reads the gateway and the worker. Everything else is denied.
+// worker; history reads the gateway and the worker; the catalogue the playlist service.
+// Everything else is denied.
 platform::AccessPolicy StoreAccessPolicy();
 
 // [store] database_url and pool_size (throws platform::ConfigError naming the key).
@@ -62,6 +63,20 @@ class StoreServiceImpl final : public v1::StoreService::CallbackService {
   grpc::ServerUnaryReactor* GetMoodResult(grpc::CallbackServerContext* ctx,
                                           const v1::GetMoodResultRequest* req,
                                           v1::GetMoodResultResponse* res) override;
+
+  // Buffers the whole stream (converted to core types) and imports it in one call once the
+  // client half-closes; a cancelled or broken stream writes nothing.
+  grpc::ServerReadReactor<v1::ImportCatalogRequest>* ImportCatalog(
+      grpc::CallbackServerContext* ctx, v1::ImportCatalogResponse* res) override;
+  grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* ctx,
+                                           const v1::GetCatalogInfoRequest* req,
+                                           v1::GetCatalogInfoResponse* res) override;
+  // Keyset pages of ListCatalogPage; ABORTED when the version changes between two pages.
+  grpc::ServerWriteReactor<v1::ListCatalogTracksResponse>* ListCatalogTracks(
+      grpc::CallbackServerContext* ctx, const v1::ListCatalogTracksRequest* req) override;
+
+  // At most this many tracks in one ImportCatalogRequest.
+  static constexpr int kMaxTracksPerImportMessage = 5000;
 
  private:
   Storage& storage_;

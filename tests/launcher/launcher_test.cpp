@@ -16,6 +16,9 @@
 
 #include <gtest/gtest.h>
 
+#include "moodtape/playlist/v1/playlist_service.grpc.pb.h"
+#include "platform/call_context.h"
+#include "platform/grpc_channel.h"
 #include "platform/redis_client.h"
 #include "tests/support/test_support.h"
 
@@ -85,6 +88,48 @@ bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
 std::string LauncherBinary() { return BinaryDir() + "/bin/moodtape-launcher"; }
 
+// The first start imports data/spotify_songs into the store and plans from it; then
+// `moodtape-playlist import` adds to it through the running service.
+void CheckPlaylistServesTheDefaultCatalogue(const TempDir& dir,
+                                            const std::map<std::string, std::string>& env) {
+  using namespace moodtape::playlist;
+  platform::ChannelOptions options;
+  options.tls = {true, dir.File("var/certs/ca.crt"), dir.File("var/certs/worker.crt"),
+                 dir.File("var/certs/worker.key")};
+  platform::MetricsRegistry metrics;
+  auto channel = platform::ChannelFactory(options, metrics)
+                     .Create(env.at("MOODTAPE_PLAYLIST_GRPC_ADDRESS"), "playlist");
+  v1::GetCatalogResponse catalog;
+  auto ctx = platform::NewClientContext(seconds(10));
+  ASSERT_TRUE(v1::CatalogService::NewStub(channel)->GetCatalog(ctx.get(), {}, &catalog).ok());
+  EXPECT_EQ(catalog.version(), 1);
+  EXPECT_EQ(catalog.tracks(), 28351);  // data/spotify_songs after dedupe and dropped rows
+  v1::PlanRequest req;
+  req.mutable_start()->set_emotion(common::v1::EMOTION_SADNESS);
+  req.mutable_target()->set_emotion(common::v1::EMOTION_ENTHUSIASM);
+  v1::PlanResponse plan;
+  ctx = platform::NewClientContext(seconds(10));
+  const grpc::Status status = v1::PlaylistService::NewStub(channel)->Plan(ctx.get(), req, &plan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(plan.tracks_size(), 12);
+
+  {
+    std::ofstream jsonl(dir.File("extra.jsonl"));
+    jsonl << R"({"id":"x1","title":"One","artist":"A","valence":0.2,"energy":0.3,"tempo":90})"
+          << "\n{not json\n"
+          << R"({"id":"x2","title":"Two","artist":"B","valence":0.7,"energy":0.8,"tempo":128})"
+          << "\n";
+  }
+  std::map<std::string, std::string> cli_env = env;
+  ChildProcess cli({BinaryDir() + "/bin/moodtape-playlist", "import", dir.File("extra.jsonl")},
+                   cli_env, dir.File("import.out"), SourceDir());
+  const int exit = cli.Wait(seconds(60));
+  const std::string out = cli.ReadLog();
+  EXPECT_TRUE(WIFEXITED(exit) && WEXITSTATUS(exit) == 0) << out;
+  EXPECT_NE(out.find("line 2: not valid JSON"), std::string::npos) << out;
+  EXPECT_NE(out.find("catalogue version 2 (28353 tracks)"), std::string::npos) << out;
+}
+
 TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
   TempDir dir;
   int redis_port = FreePort();
@@ -132,6 +177,9 @@ TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
         seconds(10)))
         << "GET /api/v1/health answered " << status;
     EXPECT_TRUE(HasLine(output, "^gateway  \\| ")) << output;
+  }
+  if (access((bin_dir + "/moodtape-playlist").c_str(), X_OK) == 0) {
+    CheckPlaylistServesTheDefaultCatalogue(dir, env);
   }
   // Every line is "<name padded to 8> | ...".
   EXPECT_TRUE(HasLine(output, "^redis    \\| ")) << output;

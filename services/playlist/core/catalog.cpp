@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -20,56 +19,6 @@ std::optional<double> ParseDouble(std::string_view s) {
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
-}
-
-// Collects accepted tracks and counts rejections; shared by both readers.
-class Admitter {
- public:
-  void Malformed(std::size_t line, std::string reason) {
-    ++result_.report.rejected["malformed"];
-    if (result_.report.problems.size() < ImportReport::kMaxReportedProblems) {
-      result_.report.problems.push_back({line, std::move(reason)});
-    }
-  }
-
-  // Checks a parsed row; the first valid occurrence of an id wins.
-  void Offer(CatalogTrack track) {
-    const char* reason = nullptr;
-    if (IsMissing(track.id)) {
-      reason = "missing_id";
-    } else if (IsMissing(track.title)) {
-      reason = "missing_title";
-    } else if (IsMissing(track.artist)) {
-      reason = "missing_artist";
-    } else if (track.tempo <= 0) {
-      reason = "zero_tempo";
-    } else if (!seen_.insert(track.id).second) {
-      reason = "duplicate_id";
-    }
-    if (reason != nullptr) {
-      ++result_.report.rejected[reason];
-      return;
-    }
-    ++result_.report.accepted;
-    result_.tracks.push_back(std::move(track));
-  }
-
-  void CountRow() { ++result_.report.rows; }
-  ImportResult Take() { return std::move(result_); }
-
- private:
-  ImportResult result_;
-  std::unordered_set<std::string> seen_;
-};
-
-// Checks the feature ranges every reader shares; returns an error text or nothing.
-std::optional<std::string> CheckRanges(const CatalogTrack& t) {
-  if (t.valence < 0 || t.valence > 1) return "valence outside [0, 1]";
-  if (t.energy < 0 || t.energy > 1) return "energy outside [0, 1]";
-  if (t.tempo < 0) return "negative tempo";
-  if (t.key < -1 || t.key > 11) return "key outside 0-11";
-  if (t.mode < -1 || t.mode > 1) return "mode not 0 or 1";
-  return std::nullopt;
 }
 
 // Reads one CSV record (which may span lines inside quotes). Returns false at end of input.
@@ -130,6 +79,60 @@ bool ReadCsvRecord(std::istream& in, std::size_t* line, std::vector<std::string>
 
 double Distance(MoodPoint a, MoodPoint b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
+std::string CheckTrackRanges(const CatalogTrack& t) {
+  // Negated comparisons so NaN fails them too (the JSON reader and the RPC can carry any double).
+  if (!(t.valence >= 0 && t.valence <= 1)) return "valence outside [0, 1]";
+  if (!(t.energy >= 0 && t.energy <= 1)) return "energy outside [0, 1]";
+  if (!(t.danceability >= 0 && t.danceability <= 1)) return "danceability outside [0, 1]";
+  if (!(t.tempo >= 0 && t.tempo <= 1000)) return "tempo outside 0-1000 BPM";
+  if (t.key < -1 || t.key > 11) return "key outside 0-11";
+  if (t.mode < -1 || t.mode > 1) return "mode not 0 or 1";
+  if (t.duration_ms < 0) return "negative duration";
+  return {};
+}
+
+void CatalogAdmitter::Malformed(std::size_t line, std::string reason) {
+  ++result_.report.rejected["malformed"];
+  if (result_.report.problems.size() < ImportReport::kMaxReportedProblems) {
+    result_.report.problems.push_back({line, std::move(reason)});
+  }
+}
+
+std::string_view CatalogAdmitter::Offer(CatalogTrack track, std::size_t line, std::string* detail) {
+  std::string_view reason;
+  std::string why;
+  if (std::string range = CheckTrackRanges(track); !range.empty()) {
+    reason = "malformed";
+    why = std::move(range);
+  } else if (IsMissing(track.id)) {
+    reason = "missing_id";
+    why = "the track has no id";
+  } else if (IsMissing(track.title)) {
+    reason = "missing_title";
+    why = "track " + track.id + " has no title";
+  } else if (IsMissing(track.artist)) {
+    reason = "missing_artist";
+    why = "track " + track.id + " has no artist";
+  } else if (track.tempo <= 0) {
+    reason = "zero_tempo";
+    why = "track " + track.id + " has a zero tempo";
+  } else if (!seen_.insert(track.id).second) {
+    reason = "duplicate_id";
+    why = "track id " + track.id + " appeared earlier in this import";
+  }
+  if (reason == "malformed") {
+    Malformed(line, why);
+  } else if (!reason.empty()) {
+    ++result_.report.rejected[std::string(reason)];
+  } else {
+    ++result_.report.accepted;
+    result_.tracks.push_back(std::move(track));
+    result_.lines.push_back(line);
+  }
+  if (detail != nullptr) *detail = std::move(why);
+  return reason;
+}
+
 std::size_t ImportReport::RejectedTotal() const {
   std::size_t n = 0;
   for (const auto& [reason, count] : rejected) n += count;
@@ -160,7 +163,7 @@ platform::Result<ImportResult> ReadCatalogCsv(std::istream& in, std::string_view
   const int c_dance = index_of("danceability"), c_duration = index_of("duration_ms");
   const int c_explicit = index_of("explicit");
 
-  Admitter admit;
+  CatalogAdmitter admit;
   std::vector<std::string> f;
   while (true) {
     const std::size_t first_line = line + 1;
@@ -204,20 +207,17 @@ platform::Result<ImportResult> ReadCatalogCsv(std::istream& in, std::string_view
     if (ex == "true" || ex == "TRUE" || ex == "1") t.explicit_flag = ExplicitFlag::kExplicit;
     if (ex == "false" || ex == "FALSE" || ex == "0") t.explicit_flag = ExplicitFlag::kClean;
     t.source = std::string(source);
-    if (bad.empty()) {
-      if (auto range = CheckRanges(t)) bad = *range;
-    }
     if (!bad.empty()) {
       admit.Malformed(first_line, bad);
       continue;
     }
-    admit.Offer(std::move(t));
+    admit.Offer(std::move(t), first_line);
   }
   return admit.Take();
 }
 
 ImportResult ReadCatalogJsonLines(std::istream& in, std::string_view source) {
-  Admitter admit;
+  CatalogAdmitter admit;
   std::string text;
   std::size_t line = 0;
   while (std::getline(in, text)) {
@@ -268,14 +268,11 @@ ImportResult ReadCatalogJsonLines(std::istream& in, std::string_view source) {
       t.explicit_flag = it->get<bool>() ? ExplicitFlag::kExplicit : ExplicitFlag::kClean;
     }
     t.source = std::string(source);
-    if (bad.empty()) {
-      if (auto range = CheckRanges(t)) bad = *range;
-    }
     if (!bad.empty()) {
       admit.Malformed(line, bad);
       continue;
     }
-    admit.Offer(std::move(t));
+    admit.Offer(std::move(t), line);
   }
   return admit.Take();
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "platform/error.h"
@@ -66,8 +67,31 @@ struct ImportReport {
 
 struct ImportResult {
   std::vector<CatalogTrack> tracks;  // deduplicated by id, first valid occurrence wins
+  std::vector<std::size_t> lines;    // lines[i]: the 1-based line tracks[i] started on (0: none)
   ImportReport report;
 };
+
+// The import rules for tracks parsed elsewhere (the readers below use it too; so does the
+// client-streaming import, whose tracks arrive already parsed): a value out of range is
+// "malformed"; a missing id/title/artist ("" or "NA") or a zero tempo is dropped and counted; the
+// first valid occurrence of an id wins.
+class CatalogAdmitter {
+ public:
+  // Returns the rejection reason (a key of ImportReport::rejected), or "" when admitted.
+  // `detail` receives a sentence for a person when the track is rejected.
+  std::string_view Offer(CatalogTrack track, std::size_t line, std::string* detail = nullptr);
+  // A row that could not be parsed into a track at all.
+  void Malformed(std::size_t line, std::string reason);
+  void CountRow() { ++result_.report.rows; }
+  ImportResult Take() { return std::move(result_); }
+
+ private:
+  ImportResult result_;
+  std::unordered_set<std::string> seen_;
+};
+
+// The feature ranges every reader shares: an error text, or "" when the values are in range.
+std::string CheckTrackRanges(const CatalogTrack& track);
 
 // CSV with a header naming at least track_id, track_name, track_artist, valence, energy, tempo
 // (the spotify_songs.csv columns; album, genre, key, mode, danceability, duration_ms and

@@ -1,6 +1,7 @@
 #include "services/store/core/postgres_database.h"
 
 #include <charconv>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -66,7 +67,19 @@ auto Translate(F&& body) -> decltype(body()) {
 
 struct PostgresDatabase::Connection {
   explicit Connection(const std::string& url) : conn(url) {}
+  // Server-side prepared statements of this connection by SQL text: PostgreSQL parses and plans
+  // each text once per connection instead of on every call (the store's query texts are fixed).
+  const std::string& StatementFor(std::string_view sql) {
+    auto it = prepared.find(sql);
+    if (it == prepared.end()) {
+      std::string name = "moodtape_" + std::to_string(prepared.size() + 1);
+      conn.prepare(name, std::string(sql));
+      it = prepared.emplace(std::string(sql), std::move(name)).first;
+    }
+    return it->second;
+  }
   pqxx::connection conn;
+  std::map<std::string, std::string, std::less<>> prepared;
 };
 
 class PostgresTransaction final : public SqlTransaction {
@@ -101,7 +114,7 @@ class PostgresTransaction final : public SqlTransaction {
     for (const auto& t : texts) args.push_back(t ? t->c_str() : nullptr);
     return Translate([&] {
       pqxx::result r =
-          work_->exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(args));
+          work_->exec_prepared(conn_->StatementFor(sql), pqxx::prepare::make_dynamic_params(args));
       SqlResult out;
       out.affected_rows = static_cast<int64_t>(r.affected_rows());
       const auto columns = r.columns();

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -255,6 +257,127 @@ std::optional<platform::Error> CheckMoodResult(const MoodResult& m) {
     return Invalid("the playlist is too large");
   auto parsed = nlohmann::json::parse(m.playlist_json, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_array()) return Invalid("playlist must be a JSON array");
+  return std::nullopt;
+}
+
+constexpr const char* kCatalogStateColumns = "version, track_count, updated_at, source";
+constexpr const char* kCatalogTrackColumns =
+    "id, title, artist, album, genre, duration_ms, tempo, pitch_class, mode, valence, energy, "
+    "danceability, content_rating, source";
+// The same columns read from the page subquery `t`.
+constexpr const char* kCatalogTrackColumnsOfT =
+    "t.id, t.title, t.artist, t.album, t.genre, t.duration_ms, t.tempo, t.pitch_class, t.mode, "
+    "t.valence, t.energy, t.danceability, t.content_rating, t.source";
+constexpr int kCatalogTrackColumnCount = 14;
+
+// Rows per INSERT in an import (896 parameters). Both back-ends prepare each text once per
+// connection; bigger statements bought nothing on PostgreSQL and cost SQLite a slow first
+// prepare (its parser resolves $N names linearly). Smaller statements (powers of two) take the
+// rest, so an import uses at most seven statement texts.
+constexpr size_t kCatalogInsertRows = 64;
+
+CatalogInfo CatalogInfoFromRow(const SqlRow& r, size_t first) {
+  return CatalogInfo{r.Int(first), r.Int(first + 1), r.Int(first + 2), r.Text(first + 3)};
+}
+
+StoredTrack TrackFromRow(const SqlRow& r, size_t first) {
+  StoredTrack t;
+  t.id = r.Text(first);
+  t.title = r.Text(first + 1);
+  t.artist = r.Text(first + 2);
+  t.album = r.Text(first + 3);
+  t.genre = r.Text(first + 4);
+  t.duration_ms = r.Int(first + 5);
+  t.tempo_bpm = r.Double(first + 6);
+  t.pitch_class = static_cast<int>(r.Int(first + 7));
+  t.mode = static_cast<int>(r.Int(first + 8));
+  t.valence = r.Double(first + 9);
+  t.energy = r.Double(first + 10);
+  t.danceability = r.Double(first + 11);
+  t.content_rating = static_cast<ContentRating>(r.Int(first + 12));
+  t.source = r.Text(first + 13);
+  return t;
+}
+
+// "INSERT ... VALUES (...), (...) ON CONFLICT (id) DO UPDATE ..." for `rows` tracks: the same
+// text merges and (after the DELETE of a replace) inserts.
+std::string CatalogInsertSql(size_t rows) {
+  std::string sql =
+      std::string("INSERT INTO catalog_tracks (") + kCatalogTrackColumns + ") VALUES ";
+  int n = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (int c = 0; c < kCatalogTrackColumnCount; ++c) {
+      if (c > 0) sql += ", ";
+      sql += "$" + std::to_string(++n);
+    }
+    sql += ')';
+  }
+  sql +=
+      " ON CONFLICT (id) DO UPDATE SET title = excluded.title, artist = excluded.artist, "
+      "album = excluded.album, genre = excluded.genre, duration_ms = excluded.duration_ms, "
+      "tempo = excluded.tempo, pitch_class = excluded.pitch_class, mode = excluded.mode, "
+      "valence = excluded.valence, energy = excluded.energy, "
+      "danceability = excluded.danceability, content_rating = excluded.content_rating, "
+      "source = excluded.source";
+  return sql;
+}
+
+void AppendTrackParams(const StoredTrack& t, std::vector<SqlValue>& params) {
+  params.emplace_back(t.id);
+  params.emplace_back(t.title);
+  params.emplace_back(t.artist);
+  params.emplace_back(t.album);
+  params.emplace_back(t.genre);
+  params.emplace_back(t.duration_ms);
+  params.emplace_back(t.tempo_bpm);
+  params.emplace_back(int64_t{t.pitch_class});
+  params.emplace_back(int64_t{t.mode});
+  params.emplace_back(t.valence);
+  params.emplace_back(t.energy);
+  params.emplace_back(t.danceability);
+  params.emplace_back(static_cast<int64_t>(t.content_rating));
+  params.emplace_back(t.source);
+}
+
+std::optional<std::string> CheckTrackText(std::string_view field, const std::string& value,
+                                          bool required) {
+  if (required && value.empty()) return std::string(field) + " is required";
+  if (value.size() > L::kMaxTrackTextBytes) {
+    return std::string(field) + " must be at most " + std::to_string(L::kMaxTrackTextBytes) +
+           " bytes";
+  }
+  if (!IsCleanUtf8(value, true))
+    return std::string(field) + " must be valid UTF-8 without control characters";
+  return std::nullopt;
+}
+
+// What is wrong with one track, naming the field, or nothing. Negated comparisons so NaN fails.
+std::optional<std::string> CheckTrack(const StoredTrack& t) {
+  if (t.id.empty()) return std::string("id is required");
+  if (t.id.size() > L::kMaxIdBytes)
+    return "id must be at most " + std::to_string(L::kMaxIdBytes) + " bytes";
+  if (!IsCleanUtf8(t.id, false))
+    return std::string("id must be valid UTF-8 without control characters");
+  if (auto e = CheckTrackText("title", t.title, true)) return e;
+  if (auto e = CheckTrackText("artist", t.artist, true)) return e;
+  if (auto e = CheckTrackText("album", t.album, false)) return e;
+  if (auto e = CheckTrackText("genre", t.genre, false)) return e;
+  if (auto e = CheckTrackText("source", t.source, false)) return e;
+  if (t.duration_ms < 0) return std::string("duration_ms must not be negative");
+  if (!(t.tempo_bpm > 0 && t.tempo_bpm <= L::kMaxTempoBpm))
+    return std::string("tempo must be a number above 0 and at most 1000 BPM");
+  if (t.pitch_class < -1 || t.pitch_class > 11)
+    return std::string("key must be a pitch class 0..11 or -1 (unknown)");
+  if (t.mode < -1 || t.mode > 1)
+    return std::string("mode must be 1 (major), 0 (minor) or -1 (unknown)");
+  auto unit = [](double v) { return v >= 0.0 && v <= 1.0; };
+  if (!unit(t.valence)) return std::string("valence must be a number in [0, 1]");
+  if (!unit(t.energy)) return std::string("energy must be a number in [0, 1]");
+  if (!unit(t.danceability)) return std::string("danceability must be a number in [0, 1]");
+  auto rating = static_cast<int>(t.content_rating);
+  if (rating < 0 || rating > 2)
+    return std::string("content_rating must be unspecified, clean or explicit");
   return std::nullopt;
 }
 
@@ -615,6 +738,115 @@ Result<MoodResult> SqlStorage::GetMoodResult(const std::string& user_id,
                        {job_id, user_id});
     if (r.rows.empty()) return MakeError(ErrorCode::kNotFound, "no such mood result");
     return MoodFromRow(r.rows[0]);
+  });
+}
+
+Result<ImportedCatalog> SqlStorage::ImportCatalog(const CatalogImport& in) {
+  if (in.tracks.size() > L::kMaxCatalogImportTracks) {
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        "an import holds at most " + std::to_string(L::kMaxCatalogImportTracks) + " tracks");
+  }
+  if (auto e = CheckTrackText("source", in.source, false)) return Invalid(*e);
+  if (in.expected_version && *in.expected_version < 0)
+    return Invalid("expected_version must not be negative");
+  // Every track is checked before the transaction starts, so a bad one writes nothing. A
+  // repeated id keeps its first position and takes the later track's values.
+  std::vector<const StoredTrack*> unique;
+  unique.reserve(in.tracks.size());
+  std::unordered_map<std::string_view, size_t> position_of;
+  position_of.reserve(in.tracks.size());
+  for (size_t i = 0; i < in.tracks.size(); ++i) {
+    const StoredTrack& t = in.tracks[i];
+    if (auto e = CheckTrack(t)) {
+      std::string where = "track " + std::to_string(i + 1) + " of the import";
+      if (!t.id.empty() && t.id.size() <= L::kMaxIdBytes && IsCleanUtf8(t.id, false))
+        where += " (id '" + t.id + "')";
+      return Invalid(where + ": " + *e + "; nothing was imported");
+    }
+    auto [it, fresh] = position_of.emplace(t.id, unique.size());
+    if (fresh) {
+      unique.push_back(&t);
+    } else {
+      unique[it->second] = &t;
+    }
+  }
+  const int64_t now = NowMs();
+  return Guard<ImportedCatalog>("ImportCatalog", [&]() -> Result<ImportedCatalog> {
+    auto txn = db_->Begin(true);
+    // Bumping the version first locks the state row, so concurrent imports queue here and each
+    // sees the version the one before it committed.
+    int64_t version =
+        txn->Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1 RETURNING version")
+            .rows.at(0)
+            .Int(0);
+    if (in.expected_version && *in.expected_version != version - 1) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the catalogue changed (version " + std::to_string(version - 1) +
+                           ", expected " + std::to_string(*in.expected_version) +
+                           "); nothing was imported");
+    }
+    if (in.mode == CatalogImportMode::kReplace) txn->Exec("DELETE FROM catalog_tracks");
+    std::vector<SqlValue> params;
+    size_t next = 0;
+    for (size_t rows = kCatalogInsertRows; rows > 0; rows /= 2) {
+      if (unique.size() - next < rows) continue;
+      const std::string sql = CatalogInsertSql(rows);
+      while (unique.size() - next >= rows) {
+        params.clear();
+        params.reserve(rows * kCatalogTrackColumnCount);
+        for (size_t i = 0; i < rows; ++i) AppendTrackParams(*unique[next + i], params);
+        txn->Exec(sql, params);
+        next += rows;
+      }
+    }
+    CatalogInfo info;
+    info.version = version;
+    info.track_count = txn->Exec("SELECT COUNT(*) FROM catalog_tracks").rows.at(0).Int(0);
+    info.updated_at_ms = now;
+    info.source = in.source;
+    txn->Exec(
+        "UPDATE catalog_state SET track_count = $1, updated_at = $2, source = $3 WHERE id = 1",
+        {info.track_count, info.updated_at_ms, info.source});
+    txn->Commit();
+    return ImportedCatalog{info, static_cast<int64_t>(unique.size())};
+  });
+}
+
+Result<CatalogInfo> SqlStorage::GetCatalogInfo() {
+  return Guard<CatalogInfo>("GetCatalogInfo", [&]() -> Result<CatalogInfo> {
+    auto txn = db_->Begin(false);
+    auto r = txn->Exec(std::string("SELECT ") + kCatalogStateColumns +
+                       " FROM catalog_state WHERE id = 1");
+    return CatalogInfoFromRow(r.rows.at(0), 0);
+  });
+}
+
+Result<CatalogPage> SqlStorage::ListCatalogPage(const std::string& after_id, int limit) {
+  if (limit < 1 || limit > L::kMaxCatalogPageSize) {
+    return Invalid("batch_size must be 1 to " + std::to_string(L::kMaxCatalogPageSize) +
+                   " (0 for the default)");
+  }
+  if (after_id.size() > L::kMaxIdBytes) return Invalid("the id to read after is too long");
+  return Guard<CatalogPage>("ListCatalogPage", [&]() -> Result<CatalogPage> {
+    auto txn = db_->Begin(false);
+    // One statement, so PostgreSQL (READ COMMITTED: a snapshot per statement) reads the state
+    // row and the page at the same instant; the LEFT JOIN still returns the state when the page
+    // is empty.
+    static const std::string sql =
+        std::string("SELECT s.version, s.track_count, s.updated_at, s.source, ") +
+        kCatalogTrackColumnsOfT + " FROM catalog_state s LEFT JOIN (SELECT " +
+        kCatalogTrackColumns +
+        " FROM catalog_tracks WHERE id > $1 ORDER BY id LIMIT $2) t ON 1 = 1"
+        " WHERE s.id = 1 ORDER BY t.id";
+    auto r = txn->Exec(sql, {after_id, int64_t{limit}});
+    CatalogPage page;
+    page.catalog = CatalogInfoFromRow(r.rows.at(0), 0);
+    for (const auto& row : r.rows) {
+      if (row.IsNull(4)) continue;  // the empty page's lone state row
+      page.tracks.push_back(TrackFromRow(row, 4));
+    }
+    return page;
   });
 }
 

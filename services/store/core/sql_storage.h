@@ -33,6 +33,10 @@ class SqlStorage final : public Storage {
                                           const std::string& cursor) override;
   Result<MoodResult> GetMoodResult(const std::string& user_id, const std::string& job_id) override;
 
+  Result<ImportedCatalog> ImportCatalog(const CatalogImport& import) override;
+  Result<CatalogInfo> GetCatalogInfo() override;
+  Result<CatalogPage> ListCatalogPage(const std::string& after_id, int limit) override;
+
   SqlDatabase& database() { return *db_; }
 
  private:

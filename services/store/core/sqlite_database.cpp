@@ -28,20 +28,17 @@ SqlError ErrorFrom(sqlite3* db, int rc) {
   return SqlError(SqlError::Kind::kOther, what);
 }
 
-// Binds $N by name, so a query may use its parameters in any order and more than once.
-void BindAll(sqlite3* db, sqlite3_stmt* stmt, const std::vector<SqlValue>& params) {
-  int count = sqlite3_bind_parameter_count(stmt);
-  for (int i = 1; i <= count; ++i) {
-    const char* name = sqlite3_bind_parameter_name(stmt, i);
-    size_t n = 0;
-    if (name == nullptr || name[0] != '$' ||
-        std::from_chars(name + 1, name + std::char_traits<char>::length(name), n).ec !=
-            std::errc() ||
-        n < 1 || n > params.size()) {
+// Binds slot i to value value_index[i] ($N by name, resolved when the statement was prepared),
+// so a query may use its parameters in any order and more than once.
+void BindAll(sqlite3* db, sqlite3_stmt* stmt, const std::vector<size_t>& value_index,
+             const std::vector<SqlValue>& params) {
+  for (size_t slot = 0; slot < value_index.size(); ++slot) {
+    const int i = static_cast<int>(slot) + 1;
+    if (value_index[slot] >= params.size()) {
       throw SqlError(SqlError::Kind::kOther,
-                     std::string("bad or unbound parameter ") + (name ? name : "?"));
+                     "unbound parameter $" + std::to_string(value_index[slot] + 1));
     }
-    const SqlValue& v = params[n - 1];
+    const SqlValue& v = params[value_index[slot]];
     int rc = SQLITE_OK;
     if (std::holds_alternative<std::monostate>(v)) {
       rc = sqlite3_bind_null(stmt, i);
@@ -84,7 +81,8 @@ class SqliteTransaction final : public SqlTransaction {
   }
 
   SqlResult Exec(std::string_view sql, const std::vector<SqlValue>& params) override {
-    sqlite3_stmt* stmt = db_.Prepare(sql);
+    const auto& prepared = db_.Prepare(sql);
+    sqlite3_stmt* stmt = prepared.stmt;
     struct Reset {
       sqlite3_stmt* s;
       ~Reset() {
@@ -92,7 +90,7 @@ class SqliteTransaction final : public SqlTransaction {
         sqlite3_clear_bindings(s);
       }
     } reset{stmt};
-    BindAll(db_.db_, stmt, params);
+    BindAll(db_.db_, stmt, prepared.value_index, params);
     SqlResult result;
     int columns = sqlite3_column_count(stmt);
     while (true) {
@@ -164,7 +162,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path) {
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement.stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -172,15 +170,29 @@ std::unique_ptr<SqlTransaction> SqliteDatabase::Begin(bool write) {
   return std::make_unique<SqliteTransaction>(*this, write);
 }
 
-sqlite3_stmt* SqliteDatabase::Prepare(std::string_view sql) {
+const SqliteDatabase::Statement& SqliteDatabase::Prepare(std::string_view sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) return it->second;
-  sqlite3_stmt* stmt = nullptr;
+  Statement statement;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                              SQLITE_PREPARE_PERSISTENT, &statement.stmt, nullptr);
   if (rc != SQLITE_OK) throw ErrorFrom(db_, rc);
-  statements_.emplace(std::string(sql), stmt);
-  return stmt;
+  const int count = sqlite3_bind_parameter_count(statement.stmt);
+  statement.value_index.reserve(count);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(statement.stmt, i);
+    size_t n = 0;
+    if (name == nullptr || name[0] != '$' ||
+        std::from_chars(name + 1, name + std::char_traits<char>::length(name), n).ec !=
+            std::errc() ||
+        n < 1) {
+      sqlite3_finalize(statement.stmt);
+      throw SqlError(SqlError::Kind::kOther,
+                     std::string("bad parameter ") + (name ? name : "?") + " (use $1, $2, ...)");
+    }
+    statement.value_index.push_back(n - 1);
+  }
+  return statements_.emplace(std::string(sql), std::move(statement)).first->second;
 }
 
 void SqliteDatabase::ExecPlain(const char* sql) {

@@ -1,6 +1,6 @@
-// What the store keeps: users, refresh tokens and mood history, as plain C++ types behind one
-// interface with a SQLite and a PostgreSQL back-end (OpenStorage picks one from a URL). No
-// gRPC here; services/store/store_service.cpp adapts it.
+// What the store keeps: users, refresh tokens, mood history and the track catalogue, as plain C++
+// types behind one interface with a SQLite and a PostgreSQL back-end (OpenStorage picks one from a
+// URL). No gRPC here; services/store/store_service.cpp adapts it.
 #pragma once
 
 #include <cstdint>
@@ -88,6 +88,62 @@ struct MoodHistoryPage {
   std::string next_cursor;  // empty on the last page
 };
 
+// Whether a catalogue track is marked explicit (moodtape.common.v1.ContentRating numbers).
+enum class ContentRating { kUnknown = 0, kClean = 1, kExplicit = 2 };
+
+// One catalogue track as stored. The mood-plane point (2*valence-1, 2*energy-1) is derived by
+// readers, never stored.
+struct StoredTrack {
+  std::string id;  // 1..kMaxIdBytes bytes, chosen by the importer
+  std::string title;
+  std::string artist;
+  std::string album;
+  std::string genre;
+  int64_t duration_ms = 0;  // 0 when unknown
+  double tempo_bpm = 0;     // > 0 and <= kMaxTempoBpm
+  int pitch_class = -1;     // 0..11 (C = 0), -1 unknown
+  int mode = -1;            // 1 major, 0 minor, -1 unknown
+  double valence = 0;       // [0, 1]
+  double energy = 0;        // [0, 1]
+  double danceability = 0;  // [0, 1]
+  ContentRating content_rating = ContentRating::kUnknown;
+  std::string source;  // where this track came from
+  bool operator==(const StoredTrack&) const = default;
+};
+
+// What is stored now. version 0: no import has happened yet.
+struct CatalogInfo {
+  int64_t version = 0;
+  int64_t track_count = 0;
+  int64_t updated_at_ms = 0;
+  std::string source;  // named by the import that made this version
+  bool operator==(const CatalogInfo&) const = default;
+};
+
+enum class CatalogImportMode {
+  kMerge,    // insert new ids, overwrite existing ones, keep the rest
+  kReplace,  // the catalogue becomes exactly the imported tracks
+};
+
+struct CatalogImport {
+  CatalogImportMode mode = CatalogImportMode::kMerge;
+  // When set, the import applies only if the stored version still equals it.
+  std::optional<int64_t> expected_version;
+  std::string source;
+  // A repeated id replaces the earlier occurrence.
+  std::vector<StoredTrack> tracks;
+};
+
+struct ImportedCatalog {
+  CatalogInfo catalog;         // after the import
+  int64_t tracks_written = 0;  // distinct ids written
+};
+
+struct CatalogPage {
+  CatalogInfo catalog;              // read in the same snapshot as `tracks`
+  std::vector<StoredTrack> tracks;  // ordered by id; fewer than asked for on the last page
+};
+
 // Limits every back-end enforces (kInvalidArgument names the field and the limit).
 struct StorageLimits {
   static constexpr size_t kMaxUsernameBytes = 64;
@@ -102,6 +158,12 @@ struct StorageLimits {
   static constexpr size_t kMaxPlaylistJsonBytes = 1024 * 1024;
   static constexpr int kDefaultPageSize = 20;
   static constexpr int kMaxPageSize = 100;
+  // The catalogue.
+  static constexpr size_t kMaxCatalogImportTracks = 2'000'000;
+  static constexpr size_t kMaxTrackTextBytes = 512;  // title, artist, album, genre, source
+  static constexpr double kMaxTempoBpm = 1000;
+  static constexpr int kDefaultCatalogPageSize = 1000;
+  static constexpr int kMaxCatalogPageSize = 5000;
 };
 
 class Storage {
@@ -139,6 +201,16 @@ class Storage {
   // kNotFound for unknown jobs and for other users' jobs alike.
   virtual Result<MoodResult> GetMoodResult(const std::string& user_id,
                                            const std::string& job_id) = 0;
+
+  // Applies the whole import in one transaction, or nothing: every track is checked first
+  // (kInvalidArgument names its position and field); kFailedPrecondition when expected_version
+  // no longer matches; kResourceExhausted beyond kMaxCatalogImportTracks. The version goes up by
+  // one, track_count is recounted and updated_at comes from the clock.
+  virtual Result<ImportedCatalog> ImportCatalog(const CatalogImport& import) = 0;
+  virtual Result<CatalogInfo> GetCatalogInfo() = 0;
+  // Up to `limit` (1..kMaxCatalogPageSize) tracks with ids after `after_id` ("" for the first
+  // page), ordered by id, and the catalogue info from the same snapshot.
+  virtual Result<CatalogPage> ListCatalogPage(const std::string& after_id, int limit) = 0;
 };
 
 struct StorageOptions {

@@ -1,6 +1,10 @@
 // The StoreService over real mutual TLS: an in-process GrpcServer (port 0) with the service's own
 // AccessPolicy, certificates from scripts/dev_certs.sh, and clients calling as auth, worker and
 // gateway. Checks who may call what and that the adapter maps errors and payloads faithfully.
+#include <cstdio>
+#include <functional>
+#include <optional>
+
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -18,13 +22,67 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
+// Forwards to the real storage; lets a test act just before the service reads a catalogue page.
+class HookedStorage final : public Storage {
+ public:
+  explicit HookedStorage(Storage& inner) : inner_(inner) {}
+  std::function<void(int call)> before_page;
+
+  Result<User> CreateUser(const NewUser& u) override { return inner_.CreateUser(u); }
+  Result<User> GetUserById(const std::string& id) override { return inner_.GetUserById(id); }
+  Result<User> GetUserByLogin(const std::string& l) override { return inner_.GetUserByLogin(l); }
+  Result<int64_t> CountUsers() override { return inner_.CountUsers(); }
+  Result<User> SetUserRoles(const std::string& id, const std::vector<std::string>& r) override {
+    return inner_.SetUserRoles(id, r);
+  }
+  Result<RefreshToken> StoreRefreshToken(const NewRefreshToken& t) override {
+    return inner_.StoreRefreshToken(t);
+  }
+  Result<RefreshToken> GetRefreshToken(const std::string& h) override {
+    return inner_.GetRefreshToken(h);
+  }
+  Result<RefreshToken> RotateRefreshToken(const std::string& o, const std::string& n,
+                                          int64_t e) override {
+    return inner_.RotateRefreshToken(o, n, e);
+  }
+  Result<int64_t> RevokeTokenFamily(const std::string& f) override {
+    return inner_.RevokeTokenFamily(f);
+  }
+  Result<int64_t> RevokeUserTokens(const std::string& u) override {
+    return inner_.RevokeUserTokens(u);
+  }
+  Result<SavedMoodResult> SaveMoodResult(const MoodResult& m) override {
+    return inner_.SaveMoodResult(m);
+  }
+  Result<MoodHistoryPage> ListMoodHistory(const std::string& u, int n,
+                                          const std::string& c) override {
+    return inner_.ListMoodHistory(u, n, c);
+  }
+  Result<MoodResult> GetMoodResult(const std::string& u, const std::string& j) override {
+    return inner_.GetMoodResult(u, j);
+  }
+  Result<ImportedCatalog> ImportCatalog(const CatalogImport& i) override {
+    return inner_.ImportCatalog(i);
+  }
+  Result<CatalogInfo> GetCatalogInfo() override { return inner_.GetCatalogInfo(); }
+  Result<CatalogPage> ListCatalogPage(const std::string& after, int limit) override {
+    ++page_calls_;
+    if (before_page) before_page(page_calls_);
+    return inner_.ListCatalogPage(after, limit);
+  }
+
+ private:
+  Storage& inner_;
+  int page_calls_ = 0;
+};
+
 class StoreServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     certs_ = new moodtape::testing::TempDir();
     std::string script = moodtape::testing::SourceDir() + "/scripts/dev_certs.sh";
     ASSERT_EQ(moodtape::testing::RunCommand(
-                  {script, certs_->path(), "store", "auth", "worker", "gateway"}),
+                  {script, certs_->path(), "store", "auth", "worker", "gateway", "playlist"}),
               0);
   }
   static void TearDownTestSuite() {
@@ -40,7 +98,8 @@ class StoreServiceTest : public ::testing::Test {
     StorageOptions options;
     options.database_url = "sqlite:" + db_dir_.File("store.db");
     storage_ = OpenStorage(options);
-    service_ = std::make_unique<StoreServiceImpl>(*storage_);
+    hooked_ = std::make_unique<HookedStorage>(*storage_);
+    service_ = std::make_unique<StoreServiceImpl>(*hooked_);
     platform::GrpcServerOptions server_options;
     server_options.service_name = "store";
     server_options.address = "127.0.0.1:0";
@@ -103,6 +162,7 @@ class StoreServiceTest : public ::testing::Test {
   platform::MetricsRegistry metrics_;
   platform::MetricsRegistry client_metrics_;
   std::unique_ptr<Storage> storage_;
+  std::unique_ptr<HookedStorage> hooked_;
   std::unique_ptr<StoreServiceImpl> service_;
   std::unique_ptr<platform::GrpcServer> server_;
   std::vector<std::unique_ptr<platform::ChannelFactory>> factories_;
@@ -290,6 +350,277 @@ TEST_F(StoreServiceTest, InvalidRequestsGetMessagesAPersonCanActOn) {
   grpc::Status s = auth->CreateUser(ctx.get(), create, &created);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(), "email must look like name@example.org");
+}
+
+// ---- The catalogue ----
+
+common::v1::Track ProtoTrack(int n) {
+  common::v1::Track t;
+  char id[16];
+  std::snprintf(id, sizeof(id), "t%06d", n);
+  t.set_id(id);
+  t.set_title("Title " + std::to_string(n));
+  t.set_artist("Artist " + std::to_string(n % 40));
+  t.set_album("Album");
+  t.set_genre("rock");
+  t.set_duration_ms(200'000 + n);
+  t.set_tempo_bpm(90 + n % 60);
+  t.set_key(n % 12);
+  t.set_mode(n % 2);
+  t.set_valence((n % 11) / 10.0);
+  t.set_energy((n % 5) / 4.0);
+  t.set_danceability(0.5);
+  t.set_content_rating(static_cast<common::v1::ContentRating>(n % 3));
+  t.set_source("spotify_songs");
+  return t;
+}
+
+// One client-streamed import: `batches` messages of tracks numbered from `first`.
+grpc::Status Import(v1::StoreService::Stub& stub, std::vector<std::vector<int>> batches,
+                    v1::CatalogImportMode mode, v1::ImportCatalogResponse* res,
+                    std::optional<int64_t> expected_version = std::nullopt) {
+  auto ctx = platform::NewClientContext(30s);
+  auto writer = stub.ImportCatalog(ctx.get(), res);
+  bool first = true;
+  for (const auto& batch : batches) {
+    v1::ImportCatalogRequest req;
+    if (first) {
+      req.set_mode(mode);
+      req.set_source("import-test");
+      if (expected_version) req.set_expected_version(*expected_version);
+      first = false;
+    }
+    for (int n : batch) *req.add_tracks() = ProtoTrack(n);
+    if (!writer->Write(req)) break;  // the server finished early; Finish says why
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+std::vector<int> Numbers(int from, int to) {
+  std::vector<int> out;
+  for (int n = from; n < to; ++n) out.push_back(n);
+  return out;
+}
+
+struct CatalogRead {
+  grpc::Status status;
+  std::vector<v1::ListCatalogTracksResponse> messages;
+  std::vector<common::v1::Track> tracks;
+};
+
+CatalogRead ReadCatalog(v1::StoreService::Stub& stub, int batch_size) {
+  CatalogRead out;
+  auto ctx = platform::NewClientContext(30s);
+  v1::ListCatalogTracksRequest req;
+  req.set_batch_size(batch_size);
+  auto reader = stub.ListCatalogTracks(ctx.get(), req);
+  v1::ListCatalogTracksResponse msg;
+  while (reader->Read(&msg)) {
+    for (const auto& t : msg.tracks()) out.tracks.push_back(t);
+    out.messages.push_back(msg);
+  }
+  out.status = reader->Finish();
+  return out;
+}
+
+v1::CatalogInfo CatalogInfoOf(v1::StoreService::Stub& stub) {
+  v1::GetCatalogInfoResponse res;
+  auto ctx = platform::NewClientContext(5s);
+  grpc::Status status = stub.GetCatalogInfo(ctx.get(), v1::GetCatalogInfoRequest(), &res);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return res.catalog();
+}
+
+TEST_F(StoreServiceTest, PlaylistStreamsAnImportAndReadsItBackAcrossBatches) {
+  auto playlist = As("playlist");
+  v1::ImportCatalogResponse res;
+  grpc::Status status =
+      Import(*playlist, {Numbers(0, 1000), Numbers(1000, 2000), Numbers(2000, 2500)},
+             v1::CATALOG_IMPORT_MODE_REPLACE, &res);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(res.tracks_written(), 2500);
+  EXPECT_EQ(res.catalog().version(), 1);
+  EXPECT_EQ(res.catalog().track_count(), 2500);
+  EXPECT_EQ(res.catalog().source(), "import-test");
+  EXPECT_GT(res.catalog().updated_at_unix_ms(), 0);
+  v1::CatalogInfo info = CatalogInfoOf(*playlist);
+  EXPECT_EQ(info.SerializeAsString(), res.catalog().SerializeAsString());
+
+  CatalogRead read = ReadCatalog(*playlist, 1000);
+  ASSERT_TRUE(read.status.ok()) << read.status.error_message();
+  ASSERT_EQ(read.messages.size(), 3u);
+  for (const auto& m : read.messages) EXPECT_EQ(m.catalog().version(), 1);
+  ASSERT_EQ(read.tracks.size(), 2500u);
+  for (int n = 0; n < 2500; ++n) {
+    const auto& t = read.tracks[n];
+    common::v1::Track want = ProtoTrack(n);
+    ASSERT_EQ(t.id(), want.id());
+    EXPECT_EQ(t.title(), want.title());
+    EXPECT_EQ(t.tempo_bpm(), want.tempo_bpm());
+    EXPECT_EQ(t.key(), want.key());
+    EXPECT_EQ(t.content_rating(), want.content_rating());
+    EXPECT_EQ(t.explicit_content(), want.content_rating() == common::v1::CONTENT_RATING_EXPLICIT);
+    EXPECT_DOUBLE_EQ(t.point().valence(), 2 * want.valence() - 1);
+    EXPECT_DOUBLE_EQ(t.point().arousal(), 2 * want.energy() - 1);
+  }
+
+  // batch_size 0 means 1000; an exact multiple of the batch ends without an empty message.
+  CatalogRead by_default = ReadCatalog(*playlist, 0);
+  ASSERT_TRUE(by_default.status.ok());
+  EXPECT_EQ(by_default.messages.size(), 3u);
+  CatalogRead exact = ReadCatalog(*playlist, 500);
+  ASSERT_TRUE(exact.status.ok());
+  EXPECT_EQ(exact.messages.size(), 5u);
+  EXPECT_EQ(exact.tracks.size(), 2500u);
+  EXPECT_EQ(ReadCatalog(*playlist, 5001).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // An explicit_content-only client still gets EXPLICIT back.
+  auto ctx = platform::NewClientContext(5s);
+  v1::ImportCatalogResponse merged;
+  auto writer = playlist->ImportCatalog(ctx.get(), &merged);
+  v1::ImportCatalogRequest req;
+  req.set_mode(v1::CATALOG_IMPORT_MODE_MERGE);
+  req.set_expected_version(1);
+  auto* t = req.add_tracks();
+  *t = ProtoTrack(3000);
+  t->set_content_rating(common::v1::CONTENT_RATING_UNSPECIFIED);
+  t->set_explicit_content(true);
+  ASSERT_TRUE(writer->Write(req));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(merged.catalog().version(), 2);
+  EXPECT_EQ(merged.catalog().track_count(), 2501);
+  CatalogRead after = ReadCatalog(*playlist, 5000);
+  EXPECT_EQ(after.tracks.back().content_rating(), common::v1::CONTENT_RATING_EXPLICIT);
+  EXPECT_TRUE(after.tracks.back().explicit_content());
+}
+
+TEST_F(StoreServiceTest, EmptyCatalogueIsOneMessageAtVersionZero) {
+  auto playlist = As("playlist");
+  CatalogRead read = ReadCatalog(*playlist, 10);
+  ASSERT_TRUE(read.status.ok()) << read.status.error_message();
+  ASSERT_EQ(read.messages.size(), 1u);
+  EXPECT_EQ(read.messages[0].catalog().version(), 0);
+  EXPECT_TRUE(read.tracks.empty());
+}
+
+TEST_F(StoreServiceTest, BadImportsAreRefusedAndWriteNothing) {
+  auto playlist = As("playlist");
+  v1::ImportCatalogResponse res;
+  ASSERT_TRUE(Import(*playlist, {Numbers(0, 10)}, v1::CATALOG_IMPORT_MODE_MERGE, &res).ok());
+
+  grpc::Status oversized = Import(*playlist, {Numbers(100, 200), Numbers(200, 5201)},
+                                  v1::CATALOG_IMPORT_MODE_REPLACE, &res);
+  EXPECT_EQ(oversized.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(oversized.error_message(), HasSubstr("message 2 of the import holds 5001 tracks"));
+
+  grpc::Status stale =
+      Import(*playlist, {Numbers(100, 200)}, v1::CATALOG_IMPORT_MODE_REPLACE, &res, 0);
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(stale.error_message(),
+            "the catalogue changed (version 1, expected 0); nothing was imported");
+
+  // A bad track in a later message: the whole import is refused, naming its position.
+  auto ctx = platform::NewClientContext(5s);
+  auto writer = playlist->ImportCatalog(ctx.get(), &res);
+  v1::ImportCatalogRequest req;
+  req.set_mode(v1::CATALOG_IMPORT_MODE_REPLACE);
+  for (int n : Numbers(100, 1100)) *req.add_tracks() = ProtoTrack(n);
+  ASSERT_TRUE(writer->Write(req));
+  req.Clear();
+  for (int n : Numbers(1100, 1200)) *req.add_tracks() = ProtoTrack(n);
+  req.mutable_tracks(49)->set_energy(2);
+  ASSERT_TRUE(writer->Write(req));
+  writer->WritesDone();
+  grpc::Status bad = writer->Finish();
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("track 1050 of the import (id 't001149'): energy"));
+
+  v1::CatalogInfo info = CatalogInfoOf(*playlist);
+  EXPECT_EQ(info.version(), 1);
+  EXPECT_EQ(info.track_count(), 10);
+  EXPECT_EQ(ReadCatalog(*playlist, 100).tracks.size(), 10u);
+}
+
+TEST_F(StoreServiceTest, AnImportTheClientCancelsLeavesTheOldCatalogue) {
+  auto playlist = As("playlist");
+  v1::ImportCatalogResponse res;
+  ASSERT_TRUE(Import(*playlist, {Numbers(0, 300)}, v1::CATALOG_IMPORT_MODE_REPLACE, &res).ok());
+
+  auto ctx = platform::NewClientContext(10s);
+  v1::ImportCatalogResponse second;
+  auto writer = playlist->ImportCatalog(ctx.get(), &second);
+  v1::ImportCatalogRequest req;
+  req.set_mode(v1::CATALOG_IMPORT_MODE_REPLACE);
+  req.set_source("half");
+  for (int batch = 0; batch < 3; ++batch) {
+    req.clear_tracks();
+    for (int n : Numbers(1000 + batch * 1000, 2000 + batch * 1000))
+      *req.add_tracks() = ProtoTrack(n);
+    ASSERT_TRUE(writer->Write(req));
+    req.clear_mode();
+  }
+  ctx->TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // The client never half-closed, so the server can only have seen a cancelled stream.
+  v1::CatalogInfo info = CatalogInfoOf(*playlist);
+  EXPECT_EQ(info.version(), 1);
+  EXPECT_EQ(info.track_count(), 300);
+  EXPECT_EQ(info.source(), "import-test");
+  CatalogRead read = ReadCatalog(*playlist, 1000);
+  ASSERT_TRUE(read.status.ok());
+  ASSERT_EQ(read.tracks.size(), 300u);
+  EXPECT_EQ(read.tracks.front().id(), "t000000");
+  EXPECT_EQ(read.tracks.back().id(), "t000299");
+}
+
+TEST_F(StoreServiceTest, AnImportLandingMidReadAbortsTheRead) {
+  auto playlist = As("playlist");
+  v1::ImportCatalogResponse res;
+  ASSERT_TRUE(Import(*playlist, {Numbers(0, 30)}, v1::CATALOG_IMPORT_MODE_REPLACE, &res).ok());
+  hooked_->before_page = [&](int call) {
+    if (call == 2) {
+      CatalogImport more;
+      more.tracks.push_back({"zz", "Late", "Someone", "", "", 0, 100, -1, -1, 0.5, 0.5, 0.5,
+                             ContentRating::kUnknown, ""});
+      ASSERT_TRUE(storage_->ImportCatalog(more).ok());
+    }
+  };
+  CatalogRead read = ReadCatalog(*playlist, 10);
+  EXPECT_EQ(read.status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(read.status.error_message(),
+            "the catalogue changed while it was being read (version 1 -> 2); read it again");
+  EXPECT_EQ(read.messages.size(), 1u);
+  hooked_->before_page = nullptr;
+  CatalogRead again = ReadCatalog(*playlist, 10);
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.tracks.size(), 31u);
+}
+
+TEST_F(StoreServiceTest, OnlyThePlaylistServiceMayTouchTheCatalogue) {
+  for (const char* caller : {"gateway", "worker", "auth"}) {
+    auto stub = As(caller);
+    v1::GetCatalogInfoResponse info;
+    auto c1 = platform::NewClientContext(5s);
+    EXPECT_EQ(stub->GetCatalogInfo(c1.get(), v1::GetCatalogInfoRequest(), &info).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << caller;
+    EXPECT_EQ(ReadCatalog(*stub, 10).status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << caller;
+    v1::ImportCatalogResponse res;
+    EXPECT_EQ(Import(*stub, {Numbers(0, 5)}, v1::CATALOG_IMPORT_MODE_MERGE, &res).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << caller;
+  }
+  EXPECT_EQ(storage_->GetCatalogInfo()->version, 0);
+  // And the playlist service gets nothing else.
+  auto playlist = As("playlist");
+  v1::CountUsersResponse count;
+  auto ctx = platform::NewClientContext(5s);
+  EXPECT_EQ(playlist->CountUsers(ctx.get(), v1::CountUsersRequest(), &count).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -1,0 +1,59 @@
+// Command-line parsing for `moodtape`: a pure function from argv (and the environment's default
+// gateway) to one Invocation, so every usage rule is unit tested without running anything.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/error.h"
+
+namespace moodtape::cli {
+
+enum class Command {
+  kHelp,
+  kSignup,
+  kLogin,
+  kLogout,
+  kMood,
+  kHistory,
+  kDlqList,
+  kDlqShow,
+  kDlqReplay,
+  kDlqPurge,
+};
+
+inline constexpr const char* kDefaultGateway = "http://127.0.0.1:8080";
+
+struct Invocation {
+  Command command = Command::kHelp;
+  std::string gateway;  // base URL without a trailing slash
+
+  // signup / login
+  std::string username;
+  std::string email;
+  bool password_stdin = false;
+
+  // mood
+  std::string text;
+  std::string want;
+  std::optional<int> length;
+
+  // history / dlq
+  std::optional<int> limit;
+  std::string cursor;
+  std::string type;    // dlq list / purge: job type filter ("mood")
+  std::string job_id;  // dlq show / replay
+
+  bool json = false;
+};
+
+// Parses the arguments after the program name. `env_gateway` is MOODTAPE_GATEWAY_URL (nullopt or
+// empty: the default). A usage mistake is kInvalidArgument with a one-line message.
+platform::Result<Invocation> ParseArgs(const std::vector<std::string>& args,
+                                       const std::optional<std::string>& env_gateway);
+
+// The text `moodtape --help` prints.
+std::string UsageText();
+
+}  // namespace moodtape::cli
