@@ -183,14 +183,21 @@ grpc::ServerWriteReactor<v1::StreamPlanResponse>* PlaylistServiceImpl::StreamPla
 class CatalogServiceImpl::ImportReactor final
     : public grpc::ServerReadReactor<v1::ImportTracksRequest> {
  public:
-  ImportReactor(CatalogServiceImpl& service, v1::ImportTracksResponse* res)
-      : service_(service), res_(res) {
+  ImportReactor(CatalogServiceImpl& service, grpc::CallbackServerContext* ctx,
+                v1::ImportTracksResponse* res)
+      : service_(service), ctx_(ctx), res_(res) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      // The client finished sending (or went away: then Finish below is a no-op for it).
+      // A failed read is either the client's clean half-close or a cancelled/broken call; gRPC
+      // marks the call cancelled before reporting the read, so this tells them apart. Only a
+      // clean end of stream may write.
+      if (ctx_->IsCancelled()) {
+        return Finish(
+            grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled; nothing stored"));
+      }
       boost::asio::post(service_.import_pool_, [this] { Finish(Store()); });
       return;
     }
@@ -232,11 +239,9 @@ class CatalogServiceImpl::ImportReactor final
   }
 
   void OnDone() override { delete this; }
-  void OnCancel() override { cancelled_ = true; }
 
  private:
   grpc::Status Store() {
-    if (cancelled_) return grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled");
     ImportResult admitted = admit_.Take();
     res_->set_received(received_);
     res_->set_accepted(static_cast<std::int64_t>(admitted.report.accepted));
@@ -274,11 +279,11 @@ class CatalogServiceImpl::ImportReactor final
   }
 
   CatalogServiceImpl& service_;
+  grpc::CallbackServerContext* ctx_;
   v1::ImportTracksResponse* res_;
   v1::ImportTracksRequest request_;
   CatalogAdmitter admit_;
   bool first_ = true;
-  std::atomic<bool> cancelled_{false};
   ImportMode mode_ = ImportMode::kMerge;
   std::string source_;
   std::int64_t received_ = 0;
@@ -294,8 +299,8 @@ CatalogServiceImpl::CatalogServiceImpl(CatalogSync& catalog, CatalogRepository& 
 CatalogServiceImpl::~CatalogServiceImpl() { import_pool_.join(); }
 
 grpc::ServerReadReactor<v1::ImportTracksRequest>* CatalogServiceImpl::ImportTracks(
-    grpc::CallbackServerContext*, v1::ImportTracksResponse* res) {
-  return new ImportReactor(*this, res);
+    grpc::CallbackServerContext* ctx, v1::ImportTracksResponse* res) {
+  return new ImportReactor(*this, ctx, res);
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalog(grpc::CallbackServerContext* ctx,

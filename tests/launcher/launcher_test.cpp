@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "moodtape/playlist/v1/playlist_service.grpc.pb.h"
 #include "platform/call_context.h"
@@ -199,6 +200,89 @@ TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
   for (pid_t pid : pids) EXPECT_TRUE(Gone(pid)) << "pid " << pid << " outlived the launcher";
   EXPECT_TRUE(HasLine(output, "^launcher \\| all stopped")) << output;
   EXPECT_TRUE(std::filesystem::is_empty(dir.File("var/run"))) << "pid files left behind";
+}
+
+// Runs the built `moodtape` CLI against the stack's gateway, with its credentials under `dir`;
+// `input` goes to its standard input. Returns the exit status and fills `out`.
+int Cli(const TempDir& dir, int http_port, const std::string& args, const std::string& input,
+        std::string* out) {
+  static int runs = 0;
+  const std::string log = dir.File("cli-" + std::to_string(++runs) + ".out");
+  ChildProcess cli({"bash", "-c", "printf '%s\\n' \"$CLI_INPUT\" | \"$CLI\" " + args},
+                   {{"CLI", BinaryDir() + "/bin/moodtape"},
+                    {"CLI_INPUT", input},
+                    {"XDG_CONFIG_HOME", dir.File("cli-config")},
+                    {"MOODTAPE_GATEWAY_URL", "http://" + Loopback(http_port)}},
+                   log, SourceDir());
+  const int status = cli.Wait(seconds(120));
+  *out = cli.ReadLog();
+  return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The "done when": make run, then moodtape signup, login, and a mood that shows its
+// stages live and prints the playlist; history holds it once. Real redis, every real service.
+TEST(LauncherTest, MoodJobEndToEndThroughTheCli) {
+  const std::string bin_dir = BinaryDir() + "/bin";
+  for (const char* needed : {"moodtape", "moodtape-worker", "moodtape-gateway", "moodtape-playlist",
+                             "moodtape-emotion", "moodtape-auth", "moodtape-store"}) {
+    ASSERT_EQ(access((bin_dir + "/" + needed).c_str(), X_OK), 0) << needed << " is not built";
+  }
+  TempDir dir;
+  const int http_port = FreePort();
+  auto env = HermeticEnv(dir, FreePort(), http_port, bin_dir);
+  ChildProcess launcher({LauncherBinary()}, env, dir.File("launcher.out"), SourceDir());
+  const bool up = WaitUntil(
+      [&] {
+        return !launcher.Running() ||
+               launcher.ReadLog().find("moodtape is up") != std::string::npos;
+      },
+      seconds(180));
+  ASSERT_TRUE(up && launcher.Running()) << "launcher did not come up:\n" << launcher.ReadLog();
+
+  std::string out;
+  ASSERT_EQ(Cli(dir, http_port, "signup --username ada --email ada@example.org --password-stdin",
+                "correct horse battery staple", &out),
+            0)
+      << out;
+  ASSERT_EQ(Cli(dir, http_port, "login --username ada --password-stdin",
+                "correct horse battery staple", &out),
+            0)
+      << out;
+  struct stat st {};
+  ASSERT_EQ(stat(dir.File("cli-config/moodtape/credentials.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // Text: the stages as they happen, then the playlist.
+  ASSERT_EQ(Cli(dir, http_port, "mood 'exhausted after exams, nothing matters' --want enthusiasm",
+                "", &out),
+            0)
+      << out << "\n"
+      << launcher.ReadLog();
+  const auto emotion_at = out.find("emotion");
+  const auto playlist_at = out.find("playlist");
+  EXPECT_NE(emotion_at, std::string::npos) << out;
+  EXPECT_NE(playlist_at, std::string::npos) << out;
+  EXPECT_LT(emotion_at, playlist_at) << out;
+
+  // JSON: the same pipeline again (the caches now hit), 12 tracks with their reasons.
+  ASSERT_EQ(Cli(dir, http_port,
+                "mood 'exhausted after exams, nothing matters' --want enthusiasm --json", "", &out),
+            0)
+      << out;
+  const auto result = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
+  ASSERT_TRUE(result.is_object()) << out;
+  ASSERT_EQ(result["playlist"]["tracks"].size(), 12u) << out;
+  EXPECT_TRUE(result["playlist"]["tracks"][0].contains("waypoint"));
+  EXPECT_TRUE(result["emotion"]["cached"].get<bool>()) << out;
+  EXPECT_TRUE(result["playlist"]["cached"].get<bool>()) << out;
+
+  ASSERT_EQ(Cli(dir, http_port, "history --json", "", &out), 0) << out;
+  const auto history = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
+  ASSERT_TRUE(history.is_object()) << out;
+  EXPECT_EQ(history["items"].size(), 2u) << out;  // each job once
+
+  launcher.Signal(SIGINT);
+  EXPECT_NE(launcher.Wait(seconds(30)), -1);
 }
 
 TEST(LauncherTest, NamesAServiceThatDiesAtStartupAndExitsNonZero) {
