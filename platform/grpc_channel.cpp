@@ -39,6 +39,11 @@ std::shared_ptr<grpc::Channel> ChannelFactory::Create(const std::string& target,
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
               static_cast<int>(options_.grpc.keepalive_timeout.count()));
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  // After a peer restarts, reconnect within a second or two: gRPC's default reconnect backoff
+  // grows to 120 s, during which every call fails fast although the peer is back.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   // Retry only UNAVAILABLE: the request never reached a handler, so repeating it is safe.
   args.SetServiceConfigJSON(
       R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)" +

@@ -1015,6 +1015,11 @@ void HttpServer::Impl::DoAccept() {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
+          // Small frames (WebSocket events, short JSON answers) go out at once: with Nagle's
+          // algorithm on, a frame written while the previous one waits for a delayed ACK sits
+          // about 40 ms, which was most of a mood job's latency as a client saw it.
+          beast::error_code ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
           auto session = std::make_shared<HttpSession>(*this, std::move(socket));
           session->SetId(Register(session));
           session->Start();

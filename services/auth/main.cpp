@@ -2,11 +2,16 @@
 //   moodtape-auth               serve (gRPC + admin endpoint)
 //   moodtape-auth rotate-key    add a signing key and republish the JWKS, then exit; a running
 //                               auth picks it up on SIGHUP (or use POST /admin/rotate-key)
+//   moodtape-auth make-admin LOGIN
+//                               give an account the admin role (dead letters), through the store
+//                               as the auth identity; the first account is an admin already
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include "platform/call_context.h"
 #include "platform/grpc_service.h"
+#include "platform/grpc_status.h"
 #include "platform/http_server.h"
 #include "platform/log.h"
 #include "platform/redis_client.h"
@@ -57,10 +62,72 @@ int RotateKey() {
   }
 }
 
+// An operator's command on the server, not an API: whoever can read the auth certificate may
+// already do anything auth can.
+int MakeAdmin(int argc, char** argv) {
+  if (argc != 3 || argv[2][0] == '-') {
+    std::cerr << "usage: moodtape-auth make-admin LOGIN   (a username or email)\n";
+    return 2;
+  }
+  const std::string login = argv[2];
+  try {
+    platform::Config config = platform::LoadProcessConfig();
+    platform::ChannelOptions options;
+    options.tls = platform::ReadTlsSettings(config, "auth");
+    platform::MetricsRegistry metrics;
+    auto store = store::v1::StoreService::NewStub(
+        platform::ChannelFactory(options, metrics)
+            .Create(platform::PeerAddress(config, "store"), "store"));
+    auto fail = [&](const grpc::Status& status) {
+      std::cerr << "make-admin: " << status.error_message();
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+        std::cerr << " (is the store running? make run starts it)";
+      }
+      std::cerr << "\n";
+      return 1;
+    };
+    store::v1::GetUserByLoginRequest get;
+    get.set_login(login);
+    store::v1::GetUserByLoginResponse user;
+    auto ctx = platform::NewClientContext(std::chrono::seconds(10));
+    if (auto status = store->GetUserByLogin(ctx.get(), get, &user); !status.ok()) {
+      return fail(status);
+    }
+    store::v1::SetUserRolesRequest set;
+    set.set_user_id(user.user().id());
+    bool already = false;
+    for (const auto& role : user.user().roles()) {
+      set.add_roles(role);
+      already = already || role == "admin";
+    }
+    if (already) {
+      std::cout << user.user().username() << " is an admin already\n";
+      return 0;
+    }
+    set.add_roles("admin");
+    store::v1::SetUserRolesResponse updated;
+    ctx = platform::NewClientContext(std::chrono::seconds(10));
+    if (auto status = store->SetUserRoles(ctx.get(), set, &updated); !status.ok()) {
+      return fail(status);
+    }
+    std::cout << updated.user().username()
+              << " is now an admin; tokens issued from now on carry the role (log in again, or "
+                 "wait for the next refresh)\n";
+    return 0;
+  } catch (const platform::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "make-admin: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "rotate-key") return RotateKey();
+  if (argc > 1 && std::string(argv[1]) == "make-admin") return MakeAdmin(argc, argv);
   return platform::RunService("auth", argc, argv, [](platform::ServiceContext& ctx) {
     const platform::Clock& clock = platform::SystemClock::Instance();
     auto running = std::make_shared<RunningAuth>();

@@ -72,19 +72,21 @@ class PlaylistServiceTest : public ::testing::Test {
     store_service_ = std::make_unique<store::StoreServiceImpl>(*storage_);
     store_server_ = Serve("store", store::StoreAccessPolicy(), {store_service_.get()});
     repository_ = std::make_unique<StoreCatalogRepository>(
-        Channel("playlist", *store_server_, "store"), 5s, 60s);
+        Channel("playlist", *store_server_, "store"), 30s, 60s);
     CatalogSyncOptions sync_options;
     sync_options.poll_interval = 1h;  // tests call Sync() themselves
     sync_ = std::make_unique<CatalogSync>(*repository_, sync_options, &server_metrics_);
-    ASSERT_TRUE(sync_->Sync().ok());
+    auto synced = sync_->Sync();
+    ASSERT_TRUE(synced.ok()) << synced.error().message;
     plans_ = std::make_unique<PlaylistServiceImpl>(*sync_, server_metrics_);
     catalog_ = std::make_unique<CatalogServiceImpl>(*sync_, *repository_, server_metrics_);
     server_ = Serve("playlist", PlaylistAccessPolicy(), {plans_.get(), catalog_.get()});
   }
 
   void TearDown() override {
-    server_->Shutdown(1s);
-    store_server_->Shutdown(1s);
+    // SetUp may have stopped half-way (a failed assertion): shut down what exists.
+    if (server_) server_->Shutdown(1s);
+    if (store_server_) store_server_->Shutdown(1s);
   }
 
   std::unique_ptr<v1::CatalogService::Stub> Catalog(const std::string& caller = "cli") {

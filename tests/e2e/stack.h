@@ -1,0 +1,62 @@
+// The real services as separate processes, started one by one (not through the launcher, so a
+// test can kill, stop and restart any of them): a private redis-server, dev certificates, then
+// store, auth, emotion, playlist, gateway and workers from the build's bin directory, every
+// address on a free loopback port and every file under one temporary directory.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/redis_server.h"
+#include "tests/support/test_support.h"
+
+namespace moodtape::testing {
+
+class Stack {
+ public:
+  // `models_dir`: where emotion keeps (and on first use trains) its model; share it between
+  // stacks so only the first one trains. `extra_env` overrides config for every process.
+  Stack(std::string models_dir, std::map<std::string, std::string> extra_env = {});
+  ~Stack();
+
+  // Starts (or restarts) one service and waits for its /readyz; "worker" may run several times
+  // (`instance` names each). Returns false with the service's log in *why when it did not come up.
+  bool Start(const std::string& service, std::string* why, const std::string& instance = "");
+  // Starts every service in order.
+  bool StartAll(std::string* why);
+  // SIGKILL (no drain) or SIGTERM; returns when the process is gone.
+  void Kill(const std::string& service, const std::string& instance = "");
+  void Stop(const std::string& service, const std::string& instance = "");
+
+  RedisServerProcess& redis() { return *redis_; }
+  int http_port() const { return http_port_; }
+  std::string Log(const std::string& service, const std::string& instance = "") const;
+
+  // HTTP to the gateway with `token` as bearer (none when empty).
+  HttpReply Call(const std::string& method, const std::string& target,
+                 const nlohmann::json& body = nullptr, const std::string& token = "",
+                 const std::map<std::string, std::string>& headers = {});
+  // Signs up / logs in (tokens in the body) and returns the access token ("" on failure).
+  std::string SignUp(const std::string& username);
+  std::string Login(const std::string& username);
+  // Runs build/bin/<argv[0]> with the stack's configuration; returns the exit code, fills *out.
+  int RunTool(const std::vector<std::string>& argv, std::string* out);
+
+ private:
+  std::map<std::string, std::string> Env(const std::string& service,
+                                         const std::string& instance) const;
+
+  TempDir dir_;
+  std::string models_dir_;
+  std::map<std::string, std::string> extra_env_;
+  std::unique_ptr<RedisServerProcess> redis_;
+  int http_port_ = 0;
+  std::map<std::string, int> grpc_ports_, admin_ports_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> children_;  // by service + instance
+};
+
+}  // namespace moodtape::testing
