@@ -470,6 +470,7 @@ struct JobQueue::Metrics {
   Family<Counter>* succeeded = nullptr;
   Family<Counter>* failed = nullptr;
   Family<Counter>* retried = nullptr;
+  Family<Counter>* claimed = nullptr;
   Family<Counter>* dead_lettered = nullptr;
   Family<Histogram>* duration = nullptr;
   Family<Histogram>* queue_wait = nullptr;
@@ -531,6 +532,10 @@ JobQueue::JobQueue(RedisClient& redis, JobQueueOptions options, const Clock& clo
                                      {"type", "code"});
     metrics_->retried = &m.AddCounter("moodtape_jobs_retried_total",
                                       "Job retries scheduled with backoff, by type.", {"type"});
+    metrics_->claimed = &m.AddCounter(
+        "moodtape_jobs_claimed_total",
+        "Deliveries taken over from a worker that stopped heartbeating (died or stalled), by type.",
+        {"type"});
     metrics_->dead_lettered =
         &m.AddCounter("moodtape_jobs_dead_lettered_total",
                       "Jobs moved to the dead letters, by type and reason (non_retryable or "
@@ -841,6 +846,9 @@ Result<std::vector<JobQueue::Delivery>> JobQueue::Claim(std::string_view type,
     // A nil body is an entry deleted while pending: nothing to run.
     out.push_back({std::string(type), entry.elements()[0].str(),
                    entry.elements()[1].is_nil() ? "" : JobIdOfEntry(entry.elements()[1])});
+  }
+  if (metrics_ != nullptr && metrics_->claimed != nullptr && !out.empty()) {
+    metrics_->claimed->WithLabels({std::string(type)}).Inc(static_cast<double>(out.size()));
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // The mood pipeline's failure modes with every real part: real redis-server, the real service
 // binaries over mutual TLS, the gateway's HTTP API. A worker killed with SIGKILL mid-jobs, the
 // emotion service down (retries, dead letter, replay) and Redis stopped and restarted.
+#include <signal.h>
+
 #include <set>
 #include <thread>
 
@@ -64,15 +66,19 @@ TEST_F(ReliabilityTest, AWorkerKilledMidJobsLosesNothingAndSavesEachJobOnce) {
     ASSERT_FALSE(id.empty()) << "submit " << i;
     ids.push_back(id);
   }
-  // Kill the only worker as soon as it is visibly working: jobs are then running or waiting.
+  // Freeze the store so the worker's jobs hang in their last stage, start the worker, and kill it
+  // while it holds them: its in-flight jobs are then certain, not a matter of timing.
+  stack.Signal("store", SIGSTOP);
   ASSERT_TRUE(stack.Start("worker", &why)) << why;
-  ASSERT_TRUE(
-      WaitUntil([&] { return Job(stack, token, ids[0]).value("state", "") == "succeeded"; }, 60s));
+  const bool running =
+      WaitUntil([&] { return Job(stack, token, ids[0]).value("state", "") == "running"; }, 60s);
   stack.Kill("worker");
+  stack.Signal("store", SIGCONT);
+  ASSERT_TRUE(running) << Job(stack, token, ids[0]).dump();
   int unfinished = 0;
   for (const auto& id : ids) unfinished += Job(stack, token, id).value("state", "") != "succeeded";
   std::cout << "worker killed with " << unfinished << " of " << kJobs << " jobs unfinished\n";
-  ASSERT_GT(unfinished, 0) << "the worker finished everything before it was killed";
+  ASSERT_EQ(unfinished, kJobs);
 
   // A new worker finishes everything, including what the dead one had taken.
   ASSERT_TRUE(stack.Start("worker", &why, "b")) << why;
@@ -83,8 +89,17 @@ TEST_F(ReliabilityTest, AWorkerKilledMidJobsLosesNothingAndSavesEachJobOnce) {
         << stack.Log("worker", "b");
     redone += Job(stack, token, id).value("attempts", 0) > 1;
   }
-  std::cout << redone << " jobs were claimed back from the killed worker\n";
-  EXPECT_GT(redone, 0) << "no job was in flight on the killed worker";
+  // The new worker took over what the killed one had been handed (started or not yet).
+  std::string metrics;
+  ASSERT_EQ(HttpRequest("GET", stack.AdminPort("worker", "b"), "/metrics", "", &metrics), 200);
+  const std::string claimed_line = "moodtape_jobs_claimed_total{type=\"mood\"} ";
+  const auto at = metrics.find(claimed_line);
+  ASSERT_NE(at, std::string::npos) << "no delivery was claimed from the killed worker";
+  const double claimed = std::stod(metrics.substr(at + claimed_line.size()));
+  std::cout << claimed << " deliveries claimed from the killed worker, " << redone
+            << " of them after an attempt had started\n";
+  EXPECT_GT(claimed, 0);
+  EXPECT_GE(Job(stack, token, ids[0]).value("attempts", 0), 2) << "the job the killed worker ran";
 
   // Each job is in the history exactly once.
   std::multiset<std::string> saved;

@@ -83,6 +83,7 @@ bool Stack::Start(const std::string& service, std::string* why, const std::strin
       dir_.File(key + ".log"), SourceDir());
   const std::string admin = env["MOODTAPE_" + Upper(service) + "_ADMIN_ADDRESS"];
   const int port = std::stoi(admin.substr(admin.rfind(':') + 1));
+  started_admin_ports_[key] = port;
   ChildProcess& child = *children_[key];
   const bool ready = WaitUntil(
       [&] { return !child.Running() || HttpRequest("GET", port, "/readyz") == 200; }, 240s);

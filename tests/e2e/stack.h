@@ -31,8 +31,16 @@ class Stack {
   // SIGKILL (no drain) or SIGTERM; returns when the process is gone.
   void Kill(const std::string& service, const std::string& instance = "");
   void Stop(const std::string& service, const std::string& instance = "");
+  // Any other signal (SIGSTOP / SIGCONT to freeze a service and let it go on).
+  void Signal(const std::string& service, int sig, const std::string& instance = "") {
+    children_.at(service + instance)->Signal(sig);
+  }
 
   RedisServerProcess& redis() { return *redis_; }
+  // The admin (/metrics, /readyz) port of a started service instance.
+  int AdminPort(const std::string& service, const std::string& instance = "") const {
+    return started_admin_ports_.at(service + instance);
+  }
   int http_port() const { return http_port_; }
   std::string Log(const std::string& service, const std::string& instance = "") const;
 
@@ -57,6 +65,7 @@ class Stack {
   int http_port_ = 0;
   std::map<std::string, int> grpc_ports_, admin_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> children_;  // by service + instance
+  std::map<std::string, int> started_admin_ports_;                 // by service + instance
 };
 
 }  // namespace moodtape::testing
