@@ -59,6 +59,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/hermetic_env.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -85,44 +86,13 @@ constexpr int kWorkerConcurrency = 8;
 // ---------------------------------------------------------------------------------------------
 // The stack, as tests/launcher/launcher_test.cpp's HermeticEnv sets it up.
 
-const std::vector<std::string> kServices = {"store",    "auth",     "emotion", "playlist",
-                                            "producer", "designer", "worker",  "gateway"};
-const std::set<std::string> kGrpcServices = {"store",    "auth",     "emotion",
-                                             "playlist", "producer", "designer"};
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Loopback(int port) { return "127.0.0.1:" + std::to_string(port); }
-
 std::map<std::string, std::string> HermeticEnv(const TempDir& dir, int redis_port, int http_port,
                                                const std::string& bin_dir) {
-  std::map<std::string, std::string> env = {
-      {"MOODTAPE_LAUNCHER_VAR_DIR", dir.File("var")},
-      {"MOODTAPE_LAUNCHER_BIN_DIR", bin_dir},
-      {"MOODTAPE_LAUNCHER_START_TIMEOUT_MS", "60000"},
-      {"MOODTAPE_LAUNCHER_STOP_TIMEOUT_MS", "10000"},
-      {"MOODTAPE_TLS_CERT_DIR", dir.File("var/certs")},
-      {"MOODTAPE_REDIS_HOST", "127.0.0.1"},
-      {"MOODTAPE_REDIS_PORT", std::to_string(redis_port)},
-      {"MOODTAPE_GATEWAY_HTTP_ADDRESS", Loopback(http_port)},
-      {"MOODTAPE_EMOTION_MODELS_DIR", dir.File("models")},
-      {"MOODTAPE_STORE_DATABASE_URL", "sqlite:" + dir.File("var/store.db")},
-      {"MOODTAPE_AUTH_SIGNING_KEY_DIR", dir.File("var/auth/signing")},
-      {"MOODTAPE_JWT_JWKS_FILE", dir.File("var/auth/jwks.json")},
-      // Not throttled: the benchmark is one user submitting thousands of jobs.
-      {"MOODTAPE_GATEWAY_MOOD_RATE_LIMIT", "1000000"},
-      {"MOODTAPE_QUEUE_MAX_DEPTH", "100000"},
-      {"MOODTAPE_WORKER_CONCURRENCY", std::to_string(kWorkerConcurrency)},
-  };
-  for (const auto& name : kServices) {
-    env["MOODTAPE_" + Upper(name) + "_ADMIN_ADDRESS"] = Loopback(FreePort());
-    if (kGrpcServices.count(name)) {
-      env["MOODTAPE_" + Upper(name) + "_GRPC_ADDRESS"] = Loopback(FreePort());
-    }
-  }
+  auto env = moodtape::testing::HermeticStackEnv(dir, redis_port, http_port, bin_dir);
+  // Not throttled: the benchmark is one user submitting thousands of jobs.
+  env["MOODTAPE_GATEWAY_MOOD_RATE_LIMIT"] = "1000000";
+  env["MOODTAPE_QUEUE_MAX_DEPTH"] = "100000";
+  env["MOODTAPE_WORKER_CONCURRENCY"] = std::to_string(kWorkerConcurrency);
   return env;
 }
 
