@@ -95,8 +95,10 @@ AccountSettings ReadAccountSettings(platform::Config& config) {
 
 AccountRoutes::AccountRoutes(AccountSettings settings,
                              std::shared_ptr<auth::v1::AuthService::StubInterface> auth,
-                             std::shared_ptr<platform::JwtVerifier> verifier)
-    : settings_(std::move(settings)), auth_(std::move(auth)), verifier_(std::move(verifier)) {}
+                             std::shared_ptr<const RequestAuthenticator> authenticator)
+    : settings_(std::move(settings)),
+      auth_(std::move(auth)),
+      authenticator_(std::move(authenticator)) {}
 
 void AccountRoutes::Register(platform::HttpServer& server) {
   server.Handle("POST", "/api/v1/auth/signup", [this](const HttpRequest& r) { return SignUp(r); });
@@ -233,32 +235,6 @@ HttpResponse AccountRoutes::Logout(const HttpRequest& request) const {
   return res;
 }
 
-void AccountRoutes::ReloadKeys() const {
-  std::lock_guard<std::mutex> lock(reload_mu_);
-  platform::Status st = platform::ReloadUserTokenKeys(*verifier_, settings_.tokens);
-  if (!st.ok()) {
-    platform::LogWarn("JWKS reload failed", {{"error", st.error().message}});
-  }
-  last_reload_ = std::chrono::steady_clock::now();
-}
-
-platform::Result<platform::JwtClaims> AccountRoutes::VerifyAccessToken(
-    const std::string& token) const {
-  auto claims = verifier_->Verify(token);
-  if (claims.ok() || claims.error().message != "unknown token key") return claims;
-  // Auth may have just started or rotated its key: re-read the JWKS once, at most once a second
-  // (so tokens with made-up key ids cannot turn into a file read per request).
-  {
-    std::lock_guard<std::mutex> lock(reload_mu_);
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_reload_ < std::chrono::seconds(1)) return claims;
-    last_reload_ = now;
-    platform::Status st = platform::ReloadUserTokenKeys(*verifier_, settings_.tokens);
-    if (!st.ok()) platform::LogWarn("JWKS reload failed", {{"error", st.error().message}});
-  }
-  return verifier_->Verify(token);
-}
-
 HttpResponse AccountRoutes::Me(const HttpRequest& request) const {
   auto credential = AccessCredential(request.Header("authorization"), request.Header("cookie"));
   if (!credential.ok()) return ErrorResponse(credential.error(), request.request_id);
@@ -267,7 +243,7 @@ HttpResponse AccountRoutes::Me(const HttpRequest& request) const {
         "not logged in: send the mt_access cookie or \"Authorization: Bearer <access token>\"",
         request);
   }
-  auto claims = VerifyAccessToken(credential->token);
+  auto claims = authenticator_->Verify(credential->token);
   if (!claims.ok()) return Unauthenticated(claims.error().message, request);
 
   platform::CallContext parent = CallContextFor(request);

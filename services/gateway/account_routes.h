@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "moodtape/auth/v1/auth_service.grpc.pb.h"
@@ -13,6 +12,7 @@
 #include "platform/http_server.h"
 #include "platform/jwt.h"
 #include "platform/user_tokens.h"
+#include "services/gateway/request_auth.h"
 
 namespace moodtape::gateway {
 
@@ -29,7 +29,7 @@ class AccountRoutes {
  public:
   AccountRoutes(AccountSettings settings,
                 std::shared_ptr<auth::v1::AuthService::StubInterface> auth,
-                std::shared_ptr<platform::JwtVerifier> verifier);
+                std::shared_ptr<const RequestAuthenticator> authenticator);
 
   // Adds the five routes to `server` (exact paths, so they win over the /api/ fallback). `this`
   // must outlive the server's handlers.
@@ -41,20 +41,14 @@ class AccountRoutes {
   platform::HttpResponse Logout(const platform::HttpRequest& request) const;
   platform::HttpResponse Me(const platform::HttpRequest& request) const;
 
-  // Re-reads the JWKS file (SIGHUP).
-  void ReloadKeys() const;
-
  private:
-  platform::Result<platform::JwtClaims> VerifyAccessToken(const std::string& token) const;
   platform::HttpResponse SessionResponse(int status, const auth::v1::User& user,
                                          const auth::v1::Session& session,
                                          bool tokens_in_body) const;
 
   AccountSettings settings_;
   std::shared_ptr<auth::v1::AuthService::StubInterface> auth_;
-  std::shared_ptr<platform::JwtVerifier> verifier_;
-  mutable std::mutex reload_mu_;
-  mutable std::chrono::steady_clock::time_point last_reload_{};
+  std::shared_ptr<const RequestAuthenticator> authenticator_;
 };
 
 }  // namespace moodtape::gateway

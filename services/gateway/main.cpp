@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         store::v1::StoreService::NewStub(
             channels->Create(platform::PeerAddress(ctx.config, "store"), "store"));
     auto accounts = std::make_shared<gateway::AccountRoutes>(std::move(account_settings),
-                                                             std::move(auth_stub), *verifier);
+                                                             std::move(auth_stub), authenticator);
     accounts->Register(http->server());
 
     // Redis: the job queue (enqueue, job reads, dead letters, rate limits) and one listener
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
       http->Stop(deadline);
       listener->Stop();
     };
-    hooks.reload = [accounts] { accounts->ReloadKeys(); };
+    hooks.reload = [authenticator] { authenticator->Reload(); };
     hooks.addresses = {{"http", http->Address()}};
     return hooks;
   });

@@ -44,4 +44,11 @@ platform::Result<platform::JwtClaims> RequestAuthenticator::Verify(const std::st
   return verifier_->Verify(token);
 }
 
+void RequestAuthenticator::Reload() const {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  last_reload_ = std::chrono::steady_clock::now();
+  platform::Status st = platform::ReloadUserTokenKeys(*verifier_, settings_);
+  if (!st.ok()) platform::LogWarn("JWKS reload failed", {{"error", st.error().message}});
+}
+
 }  // namespace moodtape::gateway

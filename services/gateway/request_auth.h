@@ -29,6 +29,9 @@ class RequestAuthenticator {
   // since auth may have just started or rotated its key.
   platform::Result<platform::JwtClaims> Verify(const std::string& token) const;
 
+  // Re-reads the JWKS file now (SIGHUP).
+  void Reload() const;
+
  private:
   const platform::UserTokenSettings settings_;
   std::shared_ptr<platform::JwtVerifier> verifier_;
