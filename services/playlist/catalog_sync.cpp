@@ -56,9 +56,18 @@ std::shared_ptr<const ServedCatalog> CatalogSync::Current() const {
 }
 
 platform::Status CatalogSync::ImportDefaultIfEmpty(const CatalogVersion& version) {
-  if (version.version != 0 || options_.default_catalog.empty()) return platform::Status::Ok();
+  if (version.version != 0 || options_.default_catalog.empty() || default_unreadable_) {
+    return platform::Status::Ok();
+  }
   auto read = ReadCatalogFile(options_.default_catalog, "default");
-  if (!read.ok()) return read.error();
+  if (!read.ok()) {
+    // A missing or unusable file will not get better by retrying: say so once and serve the
+    // empty catalogue (plans then ask for an import) rather than refuse to start.
+    default_unreadable_ = true;
+    platform::LogWarn("default catalogue not imported; serving an empty catalogue until an import",
+                      {{"file", options_.default_catalog}, {"error", read.error().message}});
+    return platform::Status::Ok();
+  }
   const ImportReport& report = read->report;
   platform::LogInfo("importing the default catalogue", {{"file", options_.default_catalog},
                                                         {"rows", report.rows},
@@ -83,11 +92,7 @@ platform::Result<bool> CatalogSync::Sync() {
   }
   {
     auto current = Current();
-    if (current != nullptr && current->version.version == version->version &&
-        version->version != 0) {
-      return false;
-    }
-    if (current != nullptr && version->version == 0 && current->version.version == 0) return false;
+    if (current != nullptr && current->version.version == version->version) return false;
   }
   const auto started = std::chrono::steady_clock::now();
   auto loaded = repository_.Load();

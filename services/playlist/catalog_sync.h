@@ -61,6 +61,7 @@ class CatalogSync {
   mutable std::mutex current_mu_;
   std::shared_ptr<const ServedCatalog> current_;
   std::mutex sync_mu_;
+  bool default_unreadable_ = false;  // under sync_mu_
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

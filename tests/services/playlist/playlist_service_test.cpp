@@ -465,5 +465,22 @@ TEST_F(PlaylistServiceTest, DefaultCatalogueIsImportedOnlyIntoAnEmptyStore) {
   EXPECT_EQ(second.Current()->index->size(), 51u);
 }
 
+TEST_F(PlaylistServiceTest, AMissingDefaultCatalogueMeansAnEmptyCatalogueNotAFailedStart) {
+  moodtape::testing::TempDir dir;
+  CatalogSyncOptions options;
+  options.poll_interval = 1h;
+  options.default_catalog = dir.File("no-such-file.csv");
+  CatalogSync sync(*repository_, options);
+  auto synced = sync.Sync();
+  ASSERT_TRUE(synced.ok()) << synced.error().message;
+  ASSERT_NE(sync.Current(), nullptr);
+  EXPECT_EQ(sync.Current()->version.version, 0);
+  EXPECT_EQ(sync.Current()->index->size(), 0u);
+  // An import later is picked up as usual.
+  ImportGrid();
+  ASSERT_TRUE(sync.Sync().ok());
+  EXPECT_EQ(sync.Current()->index->size(), 49u);
+}
+
 }  // namespace
 }  // namespace moodtape::playlist
