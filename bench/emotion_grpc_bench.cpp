@@ -16,10 +16,10 @@
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
-#include "platform/log.h"
+#include "platform/base/log.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
 #include "services/emotion/core/dataset.h"
 #include "services/emotion/core/trainer.h"
 #include "services/emotion/emotion_service.h"

@@ -19,10 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/job_queue.h"
-#include "platform/job_worker.h"
-#include "platform/log.h"
-#include "platform/redis_client.h"
+#include "platform/base/log.h"
+#include "platform/jobs/queue.h"
+#include "platform/jobs/worker.h"
+#include "platform/redis/client.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 

@@ -1,8 +1,8 @@
 #include "services/auth/auth_service.h"
 
-#include "platform/call_context.h"
-#include "platform/grpc_status.h"
-#include "platform/user_tokens.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/status.h"
+#include "platform/security/user_tokens.h"
 #include "services/auth/store_user_directory.h"
 
 namespace moodtape::auth {
@@ -78,6 +78,8 @@ AuthSettings ReadAuthSettings(platform::Config& config) {
   s.store_timeout = config.Millis("auth", "store_timeout_ms", s.store_timeout.count(), 100, 60000);
   s.handler_threads =
       static_cast<int>(config.Int("auth", "handler_threads", s.handler_threads, 1, 256));
+  s.handler_queue =
+      static_cast<int>(config.Int("auth", "handler_queue", s.handler_queue, 1, 100000));
   return s;
 }
 
@@ -109,13 +111,9 @@ grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* ct
     auto call = platform::CallContextOf(ctx);
     StoreUserDirectory users(store_, settings_.store_timeout, call.get());
     Accounts accounts(settings_.tokens, users, throttle_, hasher_, keys_, clock_);
-    int64_t retry_after = 0;
-    auto session =
-        accounts.Login({req->login(), req->password(), req->client_address()}, &retry_after);
-    if (!session.ok()) {
-      if (retry_after > 0) ctx->AddTrailingMetadata("retry-after", std::to_string(retry_after));
-      return session.error();
-    }
+    // A lock-out's wait travels as a google.rpc.RetryInfo detail (ToGrpcStatus).
+    auto session = accounts.Login({req->login(), req->password(), req->client_address()});
+    if (!session.ok()) return session.error();
     ToProto(*session, res->mutable_user(), res->mutable_session());
     return platform::Status::Ok();
   });

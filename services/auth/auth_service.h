@@ -9,9 +9,9 @@
 
 #include "moodtape/auth/v1/auth_service.grpc.pb.h"
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/blocking_call_pool.h"
-#include "platform/config.h"
-#include "platform/grpc_auth.h"
+#include "platform/base/config.h"
+#include "platform/grpc/auth.h"
+#include "platform/grpc/blocking_call_pool.h"
 #include "services/auth/core/accounts.h"
 
 namespace moodtape::auth {
@@ -27,6 +27,7 @@ struct AuthSettings {
   std::string signing_key_dir = "var/auth/signing";
   std::chrono::milliseconds store_timeout{3000};
   int handler_threads = 8;  // the BlockingCallPool running sign-up, log-in, refresh...
+  int handler_queue = 32;   // calls waiting for one of those threads; more are refused at once
 };
 
 // [auth] keys (and [jwt] issuer); throws platform::ConfigError naming the key.
@@ -37,15 +38,14 @@ class AuthServiceImpl final : public v1::AuthService::CallbackService {
   // Everything must outlive the service.
   AuthServiceImpl(const AuthSettings& settings, store::v1::StoreService::StubInterface& store,
                   LoginThrottle& throttle, const PasswordHasher& hasher, const SigningKeys& keys,
-                  const platform::Clock& clock, int handler_threads = 8,
-                  platform::MetricsRegistry* metrics = nullptr)
+                  const platform::Clock& clock, platform::MetricsRegistry* metrics = nullptr)
       : settings_(settings),
         store_(store),
         throttle_(throttle),
         hasher_(hasher),
         keys_(keys),
         clock_(clock),
-        pool_("auth", handler_threads, metrics) {}
+        pool_("auth", settings.handler_threads, metrics, settings.handler_queue) {}
 
   grpc::ServerUnaryReactor* SignUp(grpc::CallbackServerContext* ctx, const v1::SignUpRequest* req,
                                    v1::SignUpResponse* res) override;

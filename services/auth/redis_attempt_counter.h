@@ -4,7 +4,7 @@
 //   moodtape:auth:lock:<scope>  SET <locked-until unix ms> PX <lock-out + 60 s>
 #pragma once
 
-#include "platform/redis_client.h"
+#include "platform/redis/client.h"
 #include "services/auth/core/attempt_counter.h"
 
 namespace moodtape::auth {

@@ -1,6 +1,6 @@
 #include "services/auth/store_user_directory.h"
 
-#include "platform/grpc_status.h"
+#include "platform/grpc/status.h"
 
 namespace moodtape::auth {
 namespace {
@@ -76,13 +76,6 @@ Result<UserRecord> StoreUserDirectory::GetUserByLogin(const std::string& login) 
   auto status = store_.GetUserByLogin(Context().get(), req, &res);
   if (!status.ok()) return FromStore(status);
   return FromProto(res.user());
-}
-
-Result<int64_t> StoreUserDirectory::CountUsers() {
-  v1::CountUsersResponse res;
-  auto status = store_.CountUsers(Context().get(), v1::CountUsersRequest(), &res);
-  if (!status.ok()) return FromStore(status);
-  return res.count();
 }
 
 Status StoreUserDirectory::StoreRefreshToken(const RefreshTokenRecord& token) {

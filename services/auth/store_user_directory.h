@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/call_context.h"
+#include "platform/grpc/call_context.h"
 #include "services/auth/core/user_directory.h"
 
 namespace moodtape::auth {
@@ -19,7 +19,6 @@ class StoreUserDirectory final : public UserDirectory {
   Result<UserRecord> CreateUser(const NewUser& user) override;
   Result<UserRecord> GetUser(const std::string& user_id) override;
   Result<UserRecord> GetUserByLogin(const std::string& login) override;
-  Result<int64_t> CountUsers() override;
   Status StoreRefreshToken(const RefreshTokenRecord& token) override;
   Result<RefreshTokenRecord> GetRefreshToken(const std::string& token_hash) override;
   Result<RefreshTokenRecord> RotateRefreshToken(const std::string& old_hash,

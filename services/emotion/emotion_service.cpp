@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "platform/grpc_status.h"
+#include "platform/grpc/status.h"
 
 namespace moodtape::emotion {
 namespace {

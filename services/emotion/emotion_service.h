@@ -5,7 +5,7 @@
 
 #include "moodtape/emotion/v1/emotion_service.grpc.pb.h"
 #include "moodtape/emotion/v2/emotion_service.grpc.pb.h"
-#include "platform/grpc_auth.h"
+#include "platform/grpc/auth.h"
 #include "services/emotion/core/model_holder.h"
 
 namespace moodtape::emotion {

@@ -2,16 +2,15 @@
 
 #include <chrono>
 
-#include "platform/call_context.h"
-#include "platform/grpc_status.h"
-#include "platform/log.h"
+#include "platform/base/log.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/status.h"
 #include "services/gateway/core/account_requests.h"
 
 namespace moodtape::gateway {
 
 using platform::ErrorCode;
 using platform::ErrorResponse;
-using platform::HttpRequest;
 using platform::HttpResponse;
 using platform::MakeError;
 
@@ -23,13 +22,6 @@ int64_t NowUnixMs() {
       .count();
 }
 
-platform::CallContext CallContextFor(const HttpRequest& request) {
-  platform::CallContext ctx;
-  ctx.request_id = request.request_id;
-  ctx.trace = request.trace;
-  return ctx;
-}
-
 nlohmann::json UserJson(const auth::v1::User& user) {
   return {{"id", user.id()},
           {"username", user.username()},
@@ -38,47 +30,7 @@ nlohmann::json UserJson(const auth::v1::User& user) {
           {"created_at", FormatRfc3339(user.created_at_unix_ms())}};
 }
 
-// A failed auth call as the HTTP answer: 429 + Retry-After while locked out, 503 when auth
-// cannot be reached in time, the auth message for the caller's own mistakes, and a generic
-// message (details in the log) for anything else.
-HttpResponse AuthFailure(const grpc::Status& status, const grpc::ClientContext& call,
-                         const HttpRequest& request, std::string_view rpc) {
-  platform::Error error = platform::FromGrpcStatus(status);
-  switch (status.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      platform::LogWarn("auth unavailable", {{"request_id", request.request_id},
-                                             {"rpc", std::string(rpc)},
-                                             {"error", status.error_message()}});
-      return ErrorResponse(MakeError(ErrorCode::kUnavailable,
-                                     "the account service is unavailable; try again shortly"),
-                           request.request_id);
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::NOT_FOUND:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return ErrorResponse(error, request.request_id);
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: {
-      HttpResponse res = ErrorResponse(error, request.request_id);
-      const auto& trailers = call.GetServerTrailingMetadata();
-      auto it = trailers.find("retry-after");
-      std::string seconds =
-          it == trailers.end() ? "60" : std::string(it->second.data(), it->second.size());
-      res.SetHeader("Retry-After", seconds);
-      return res;
-    }
-    default:
-      platform::LogError("auth call failed", {{"request_id", request.request_id},
-                                              {"rpc", std::string(rpc)},
-                                              {"code", static_cast<int>(status.error_code())},
-                                              {"error", status.error_message()}});
-      return ErrorResponse(MakeError(ErrorCode::kInternal, "internal error"), request.request_id);
-  }
-}
-
-HttpResponse Unauthenticated(std::string message, const HttpRequest& request) {
+HttpResponse Unauthenticated(std::string message, const platform::HttpRequest& request) {
   return ErrorResponse(MakeError(ErrorCode::kUnauthenticated, std::move(message)),
                        request.request_id);
 }
@@ -89,24 +41,91 @@ AccountSettings ReadAccountSettings(platform::Config& config) {
   AccountSettings s;
   s.secure_cookies = config.Bool("gateway", "secure_cookies", s.secure_cookies);
   s.auth_timeout = config.Millis("gateway", "auth_timeout_ms", 5000, 100, 60000);
+  const auto window =
+      config.Millis("gateway", "signup_rate_window_ms", 600000, 1000, 7LL * 86400000);
+  s.signup_per_address = {config.Int("gateway", "signup_rate_limit_per_address",
+                                     s.signup_per_address.limit, 1, 1000000),
+                          window};
+  s.signup_total = {
+      config.Int("gateway", "signup_rate_limit_total", s.signup_total.limit, 1, 100000000), window};
+  s.max_password_calls =
+      static_cast<int>(config.Int("gateway", "max_password_calls", s.max_password_calls, 1, 1024));
   s.tokens = platform::ReadUserTokenSettings(config);
   return s;
 }
 
 AccountRoutes::AccountRoutes(AccountSettings settings,
                              std::shared_ptr<auth::v1::AuthService::StubInterface> auth,
-                             std::shared_ptr<const RequestAuthenticator> authenticator)
-    : settings_(std::move(settings)),
-      auth_(std::move(auth)),
-      authenticator_(std::move(authenticator)) {}
+                             platform::RedisClient& redis)
+    : settings_(std::move(settings)), auth_(std::move(auth)), limiter_(redis) {}
 
-void AccountRoutes::Register(platform::HttpServer& server) {
-  server.Handle("POST", "/api/v1/auth/signup", [this](const HttpRequest& r) { return SignUp(r); });
-  server.Handle("POST", "/api/v1/auth/login", [this](const HttpRequest& r) { return Login(r); });
-  server.Handle("POST", "/api/v1/auth/refresh",
-                [this](const HttpRequest& r) { return Refresh(r); });
-  server.Handle("POST", "/api/v1/auth/logout", [this](const HttpRequest& r) { return Logout(r); });
-  server.Handle("GET", "/api/v1/me", [this](const HttpRequest& r) { return Me(r); });
+void AccountRoutes::Register(RouteTable& routes) {
+  const RouteOptions json{.json_body = true};
+  routes.Anyone(
+      "POST", "/api/v1/auth/signup", [this](const Request& r) { return SignUp(r); }, json);
+  routes.Anyone(
+      "POST", "/api/v1/auth/login", [this](const Request& r) { return Login(r); }, json);
+  routes.Anyone(
+      "POST", "/api/v1/auth/refresh", [this](const Request& r) { return Refresh(r); }, json);
+  routes.Anyone(
+      "POST", "/api/v1/auth/logout", [this](const Request& r) { return Logout(r); }, json);
+  routes.User("GET", "/api/v1/me",
+              [this](const Request& r, const platform::JwtClaims& user) { return Me(r, user); });
+}
+
+std::string AccountRoutes::SignUpAddressKey(std::string_view client_ip) const {
+  return settings_.key_prefix + "gateway:signup_rate:ip:" + std::string(client_ip);
+}
+
+std::string AccountRoutes::SignUpTotalKey() const {
+  return settings_.key_prefix + "gateway:signup_rate:total";
+}
+
+AccountRoutes::PasswordSlot AccountRoutes::TakePasswordSlot() {
+  int now = password_calls_.load();
+  while (now < settings_.max_password_calls) {
+    if (password_calls_.compare_exchange_weak(now, now + 1)) return PasswordSlot(&password_calls_);
+  }
+  return PasswordSlot(nullptr);
+}
+
+HttpResponse AccountRoutes::PasswordCallsBusy(const Request& request) const {
+  platform::LogWarn("password calls at their limit",
+                    {{"request_id", request.request_id},
+                     {"route", request.route},
+                     {"max_password_calls", settings_.max_password_calls}});
+  HttpResponse res = ErrorResponse(
+      MakeError(ErrorCode::kUnavailable, "too many sign-ups and log-ins right now; try again"),
+      request.request_id);
+  SetRetryAfter(res, std::chrono::seconds(1));
+  return res;
+}
+
+std::optional<HttpResponse> AccountRoutes::ChargeSignUp(const Request& request) {
+  const std::string ip = ClientIp(request.remote_address);
+  for (const auto& [key, limit, whom] :
+       {std::tuple{SignUpAddressKey(ip), settings_.signup_per_address, "from this address"},
+        std::tuple{SignUpTotalKey(), settings_.signup_total, "on this server"}}) {
+    platform::Status charged = limiter_.Charge(key, limit);
+    if (charged.ok()) continue;
+    if (charged.error().code != ErrorCode::kResourceExhausted) {
+      // Fail closed: without the counters a flood could not be told from normal traffic.
+      return DownstreamFailure(charged.error(), request, "sign-up");
+    }
+    HttpResponse res = ErrorResponse(
+        MakeError(ErrorCode::kResourceExhausted,
+                  std::string("too many sign-ups ") + whom + ": at most " +
+                      std::to_string(limit.limit) + " every " +
+                      std::to_string(limit.window.count() / 1000) + " s; try again later"),
+        request.request_id);
+    SetRetryAfter(res, *charged.error().retry_after);
+    return res;
+  }
+  return std::nullopt;
+}
+
+HttpResponse AccountRoutes::AuthFailure(const grpc::Status& status, const Request& request) const {
+  return DownstreamFailure(platform::FromGrpcStatus(status), request, "the account service");
 }
 
 HttpResponse AccountRoutes::SessionResponse(int status, const auth::v1::User& user,
@@ -140,11 +159,14 @@ HttpResponse AccountRoutes::SessionResponse(int status, const auth::v1::User& us
   return res;
 }
 
-HttpResponse AccountRoutes::SignUp(const HttpRequest& request) const {
+HttpResponse AccountRoutes::SignUp(const Request& request) {
   auto delivery = WantsTokensInBody(request.Header("x-token-delivery"));
   if (!delivery.ok()) return ErrorResponse(delivery.error(), request.request_id);
   auto input = ParseSignUpBody(request.body);
   if (!input.ok()) return ErrorResponse(input.error(), request.request_id);
+  if (auto refused = ChargeSignUp(request)) return *refused;
+  PasswordSlot slot = TakePasswordSlot();
+  if (!slot) return PasswordCallsBusy(request);
 
   auth::v1::SignUpRequest req;
   req.set_username(input->username);
@@ -155,15 +177,17 @@ HttpResponse AccountRoutes::SignUp(const HttpRequest& request) const {
   platform::CallContext parent = CallContextFor(request);
   auto call = platform::NewClientContext(settings_.auth_timeout, &parent);
   grpc::Status status = auth_->SignUp(call.get(), req, &resp);
-  if (!status.ok()) return AuthFailure(status, *call, request, "SignUp");
+  if (!status.ok()) return AuthFailure(status, request);
   return SessionResponse(201, resp.user(), resp.session(), *delivery);
 }
 
-HttpResponse AccountRoutes::Login(const HttpRequest& request) const {
+HttpResponse AccountRoutes::Login(const Request& request) {
   auto delivery = WantsTokensInBody(request.Header("x-token-delivery"));
   if (!delivery.ok()) return ErrorResponse(delivery.error(), request.request_id);
   auto input = ParseLoginBody(request.body);
   if (!input.ok()) return ErrorResponse(input.error(), request.request_id);
+  PasswordSlot slot = TakePasswordSlot();
+  if (!slot) return PasswordCallsBusy(request);
 
   auth::v1::LoginRequest req;
   req.set_login(input->login);
@@ -173,11 +197,11 @@ HttpResponse AccountRoutes::Login(const HttpRequest& request) const {
   platform::CallContext parent = CallContextFor(request);
   auto call = platform::NewClientContext(settings_.auth_timeout, &parent);
   grpc::Status status = auth_->Login(call.get(), req, &resp);
-  if (!status.ok()) return AuthFailure(status, *call, request, "Login");
+  if (!status.ok()) return AuthFailure(status, request);
   return SessionResponse(200, resp.user(), resp.session(), *delivery);
 }
 
-HttpResponse AccountRoutes::Refresh(const HttpRequest& request) const {
+HttpResponse AccountRoutes::Refresh(const Request& request) const {
   auto delivery = WantsTokensInBody(request.Header("x-token-delivery"));
   if (!delivery.ok()) return ErrorResponse(delivery.error(), request.request_id);
   auto credential = RefreshCredential(request.body, request.Header("cookie"));
@@ -198,7 +222,7 @@ HttpResponse AccountRoutes::Refresh(const HttpRequest& request) const {
   auto call = platform::NewClientContext(settings_.auth_timeout, &parent);
   grpc::Status status = auth_->Refresh(call.get(), req, &resp);
   if (!status.ok()) {
-    HttpResponse res = AuthFailure(status, *call, request, "Refresh");
+    HttpResponse res = AuthFailure(status, request);
     if (res.status == 401 && credential->source == CredentialSource::kCookie) {
       // The cookie is dead (rotated, revoked or expired): drop both so the app shows log-in.
       res.headers.emplace_back("Set-Cookie", ClearCookieValue(kAccessCookie, kAccessCookiePath,
@@ -211,7 +235,7 @@ HttpResponse AccountRoutes::Refresh(const HttpRequest& request) const {
   return SessionResponse(200, resp.user(), resp.session(), in_body);
 }
 
-HttpResponse AccountRoutes::Logout(const HttpRequest& request) const {
+HttpResponse AccountRoutes::Logout(const Request& request) const {
   auto credential = RefreshCredential(request.body, request.Header("cookie"));
   if (!credential.ok()) return ErrorResponse(credential.error(), request.request_id);
   platform::Status csrf = CheckCsrf(credential->source, request.Header("x-requested-with"));
@@ -224,7 +248,7 @@ HttpResponse AccountRoutes::Logout(const HttpRequest& request) const {
     platform::CallContext parent = CallContextFor(request);
     auto call = platform::NewClientContext(settings_.auth_timeout, &parent);
     grpc::Status status = auth_->Logout(call.get(), req, &resp);
-    if (!status.ok()) return AuthFailure(status, *call, request, "Logout");
+    if (!status.ok()) return AuthFailure(status, request);
   }
   HttpResponse res = platform::JsonResponse(200, {{"status", "logged_out"}});
   res.SetHeader("Cache-Control", "no-store");
@@ -235,25 +259,19 @@ HttpResponse AccountRoutes::Logout(const HttpRequest& request) const {
   return res;
 }
 
-HttpResponse AccountRoutes::Me(const HttpRequest& request) const {
+HttpResponse AccountRoutes::Me(const Request& request, const platform::JwtClaims& user) const {
+  // The route verified the token; auth verifies it again (least privilege: the gateway asks for
+  // the caller's own record with the caller's own token, never by id).
   auto credential = AccessCredential(request.Header("authorization"), request.Header("cookie"));
   if (!credential.ok()) return ErrorResponse(credential.error(), request.request_id);
-  if (credential->source == CredentialSource::kNone) {
-    return Unauthenticated(
-        "not logged in: send the mt_access cookie or \"Authorization: Bearer <access token>\"",
-        request);
-  }
-  auto claims = authenticator_->Verify(credential->token);
-  if (!claims.ok()) return Unauthenticated(claims.error().message, request);
-
   platform::CallContext parent = CallContextFor(request);
-  parent.user = *claims;
+  parent.user = user;
   parent.bearer_token = credential->token;
   auth::v1::GetUserRequest req;
   auth::v1::GetUserResponse resp;
   auto call = platform::NewClientContext(settings_.auth_timeout, &parent, /*forward_user=*/true);
   grpc::Status status = auth_->GetUser(call.get(), req, &resp);
-  if (!status.ok()) return AuthFailure(status, *call, request, "GetUser");
+  if (!status.ok()) return AuthFailure(status, request);
   HttpResponse res = platform::JsonResponse(200, UserJson(resp.user()));
   res.SetHeader("Cache-Control", "no-store");
   return res;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "platform/log.h"
+#include "platform/base/log.h"
 #include "services/gateway/core/mood_requests.h"
 
 namespace moodtape::gateway {
@@ -37,7 +37,15 @@ EventFanout::EventFanout(platform::JobQueue& queue, std::shared_ptr<RequestAuthe
                    .AddCounter("moodtape_gateway_websocket_events_total",
                                "Job-event WebSocket messages by outcome (sent, dropped)",
                                {"outcome"})
-                   .WithLabels({"dropped"})) {}
+                   .WithLabels({"dropped"})),
+      subscriptions_(metrics
+                         .AddGauge("moodtape_gateway_websocket_subscriptions",
+                                   "Job subscriptions held by open WebSockets")
+                         .WithLabels(std::vector<std::string>{})),
+      listener_connected_(metrics
+                              .AddGauge("moodtape_gateway_event_listener_connected",
+                                        "1 while the job-event listener is subscribed in Redis")
+                              .WithLabels(std::vector<std::string>{})) {}
 
 void EventFanout::Register(platform::HttpServer& server) {
   server.HandleWebSocket("/api/v1/ws", [this](const HttpRequest& r) { return Upgrade(r); });
@@ -123,7 +131,7 @@ void EventFanout::Subscribe(const SessionPtr& session, const std::string& job_id
       return;
     }
     it->second.jobs[job_id] = sub;
-    by_job_[job_id].insert(sub);
+    if (by_job_[job_id].insert(sub).second) subscriptions_.Inc();
   }
   auto job = queue_.GetJob(job_id);
   std::lock_guard<std::mutex> lock(mu_);
@@ -167,7 +175,7 @@ void EventFanout::RemoveLocked(const std::shared_ptr<Subscription>& sub) {
   }
   auto job = by_job_.find(sub->job_id);
   if (job != by_job_.end()) {
-    job->second.erase(sub);
+    if (job->second.erase(sub) > 0) subscriptions_.Dec();
     if (job->second.empty()) by_job_.erase(job);
   }
 }
@@ -199,6 +207,7 @@ void EventFanout::OnMessage(const std::string& channel, const std::string& paylo
 }
 
 void EventFanout::OnConnection(bool connected) {
+  listener_connected_.Set(connected ? 1 : 0);
   if (!connected) {
     platform::LogWarn("job event listener disconnected from redis");
     return;

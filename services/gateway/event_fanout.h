@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "platform/http_server.h"
-#include "platform/job_queue.h"
-#include "platform/metrics.h"
+#include "platform/http/server.h"
+#include "platform/jobs/queue.h"
+#include "platform/observability/metrics.h"
 #include "services/gateway/request_auth.h"
 
 namespace moodtape::gateway {
@@ -75,6 +75,8 @@ class EventFanout {
   platform::Gauge& connections_;
   platform::Counter& sent_;
   platform::Counter& dropped_;
+  platform::Gauge& subscriptions_;
+  platform::Gauge& listener_connected_;
 
   mutable std::mutex mu_;
   std::map<const platform::WebSocketSession*, Socket> sockets_;

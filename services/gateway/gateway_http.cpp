@@ -1,7 +1,7 @@
 #include "services/gateway/gateway_http.h"
 
-#include "platform/log.h"
-#include "platform/service_main.h"
+#include "platform/base/log.h"
+#include "platform/service/service_main.h"
 
 namespace moodtape::gateway {
 
@@ -23,6 +23,11 @@ GatewaySettings ReadGatewaySettings(platform::Config& config) {
   s.http.io_threads = static_cast<int>(config.Int("gateway", "io_threads", 1, 1, 64));
   s.http.worker_threads = static_cast<int>(config.Int("gateway", "worker_threads", 4, 1, 256));
   s.http.idle_timeout = config.Millis("gateway", "idle_timeout_ms", 60000, 1000);
+  s.http.max_connections = static_cast<size_t>(config.Int(
+      "gateway", "max_connections", static_cast<int64_t>(s.http.max_connections), 1, 1000000));
+  s.http.websocket_send_queue = static_cast<size_t>(
+      config.Int("gateway", "websocket_send_queue",
+                 static_cast<int64_t>(s.http.websocket_send_queue), 1, 1000000));
   return s;
 }
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "platform/config.h"
-#include "platform/http_server.h"
-#include "platform/metrics.h"
+#include "platform/base/config.h"
+#include "platform/http/server.h"
+#include "platform/observability/metrics.h"
 #include "services/gateway/core/static_files.h"
 
 namespace moodtape::gateway {

@@ -1,6 +1,6 @@
 #include "services/gateway/request_auth.h"
 
-#include "platform/log.h"
+#include "platform/base/log.h"
 #include "services/gateway/core/account_requests.h"
 
 namespace moodtape::gateway {

@@ -8,10 +8,10 @@
 #include <mutex>
 #include <string>
 
-#include "platform/error.h"
-#include "platform/http_server.h"
-#include "platform/jwt.h"
-#include "platform/user_tokens.h"
+#include "platform/base/error.h"
+#include "platform/http/server.h"
+#include "platform/security/jwt.h"
+#include "platform/security/user_tokens.h"
 
 namespace moodtape::gateway {
 

@@ -1,8 +1,8 @@
 #include "services/playlist/catalog_repository.h"
 
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_status.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/status.h"
 #include "services/playlist/track_proto.h"
 
 namespace moodtape::playlist {

@@ -12,7 +12,7 @@
 
 #include <grpcpp/channel.h>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/playlist/core/catalog.h"
 
 namespace moodtape::playlist {

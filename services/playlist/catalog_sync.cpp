@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "platform/log.h"
+#include "platform/base/log.h"
 
 namespace moodtape::playlist {
 namespace {

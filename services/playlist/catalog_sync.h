@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "platform/clock.h"
-#include "platform/metrics.h"
+#include "platform/base/clock.h"
+#include "platform/observability/metrics.h"
 #include "services/playlist/catalog_repository.h"
 #include "services/playlist/core/track_index.h"
 

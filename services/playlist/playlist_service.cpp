@@ -2,8 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
-#include "platform/grpc_status.h"
-#include "platform/log.h"
+#include "platform/base/log.h"
+#include "platform/grpc/status.h"
 #include "services/emotion/core/labels.h"
 #include "services/playlist/track_proto.h"
 

@@ -8,8 +8,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "moodtape/playlist/v1/playlist_service.grpc.pb.h"
-#include "platform/grpc_auth.h"
-#include "platform/metrics.h"
+#include "platform/grpc/auth.h"
+#include "platform/observability/metrics.h"
 #include "services/playlist/catalog_sync.h"
 #include "services/playlist/core/planner.h"
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/grpc_status.h"
+#include "platform/grpc/status.h"
 
 namespace moodtape::store {
 namespace {

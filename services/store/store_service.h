@@ -4,8 +4,8 @@
 #pragma once
 
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/config.h"
-#include "platform/grpc_auth.h"
+#include "platform/base/config.h"
+#include "platform/grpc/auth.h"
 #include "services/store/core/storage.h"
 
 namespace moodtape::store {

@@ -3,8 +3,8 @@
 #include "moodtape/emotion/v2/emotion_service.grpc.pb.h"
 #include "moodtape/playlist/v1/playlist_service.grpc.pb.h"
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_status.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/status.h"
 #include "services/emotion/core/labels.h"
 
 namespace moodtape::worker {

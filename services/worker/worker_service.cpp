@@ -1,6 +1,6 @@
 #include "services/worker/worker_service.h"
 
-#include "platform/log.h"
+#include "platform/base/log.h"
 #include "services/worker/grpc_ports.h"
 
 namespace moodtape::worker {

@@ -2,13 +2,10 @@
 // Separate from main.cpp so the integration tests run the same handler in-process.
 #pragma once
 
-#include "platform/job_worker.h"
+#include "platform/jobs/worker.h"
 #include "services/worker/core/mood_pipeline.h"
 
 namespace moodtape::worker {
-
-// The job type the gateway enqueues.
-inline constexpr const char* kMoodJobType = "mood";
 
 // Parses the payload (bad input fails the job at once), runs the pipeline and returns its result
 // JSON; every stage is published on the job owner's channel.

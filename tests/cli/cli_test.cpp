@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "platform/http_server.h"
-#include "platform/metrics.h"
+#include "platform/http/server.h"
+#include "platform/observability/metrics.h"
 #include "tests/cli/sample_job.h"
 #include "tests/support/test_support.h"
 

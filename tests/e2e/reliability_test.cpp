@@ -126,7 +126,7 @@ TEST_F(ReliabilityTest, EmotionDownRetriesThenDeadLettersAndAReplaySucceeds) {
                                 {"MOODTAPE_WORKER_CALL_TIMEOUT_MS", "1000"}});
   std::string why;
   ASSERT_TRUE(stack.StartAll(&why)) << why;
-  const std::string admin = stack.SignUp("root");  // the first account is an admin
+  const std::string admin = stack.SignUpAdmin("root");
   ASSERT_FALSE(admin.empty());
 
   stack.Stop("emotion");

@@ -138,6 +138,13 @@ std::string Stack::SignUp(const std::string& username) {
   return j.is_object() ? j.value("access_token", "") : "";
 }
 
+std::string Stack::SignUpAdmin(const std::string& username) {
+  if (SignUp(username).empty()) return "";
+  std::string out;
+  if (RunTool({"moodtape-auth", "make-admin", username}, &out) != 0) return "";
+  return Login(username);
+}
+
 std::string Stack::Login(const std::string& username) {
   auto reply = Call("POST", "/api/v1/auth/login",
                     {{"login", username}, {"password", "correct horse battery staple"}}, "",

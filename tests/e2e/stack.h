@@ -50,6 +50,9 @@ class Stack {
                  const std::map<std::string, std::string>& headers = {});
   // Signs up / logs in (tokens in the body) and returns the access token ("" on failure).
   std::string SignUp(const std::string& username);
+  // Signs up `username`, makes it an admin with `moodtape-auth make-admin` (the only way to get
+  // the role) and logs in again so the token carries it; "" on failure.
+  std::string SignUpAdmin(const std::string& username);
   std::string Login(const std::string& username);
   // Runs build/bin/<argv[0]> with the stack's configuration; returns the exit code, fills *out.
   int RunTool(const std::vector<std::string>& argv, std::string* out);

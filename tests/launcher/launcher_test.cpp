@@ -18,9 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "moodtape/playlist/v1/playlist_service.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/redis_client.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/redis/client.h"
 #include "tests/support/hermetic_env.h"
 #include "tests/support/test_support.h"
 

@@ -1,4 +1,4 @@
-#include "platform/admin_server.h"
+#include "platform/http/admin_server.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,8 +1,9 @@
 // BlockingCallPool through a real gRPC server: the body runs off gRPC's callback thread, its
 // Status becomes the call's status, and a throwing body is a generic INTERNAL, never a crash.
-#include "platform/blocking_call_pool.h"
+#include "platform/grpc/blocking_call_pool.h"
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -10,9 +11,10 @@
 #include <gtest/gtest.h>
 
 #include "moodtape/testing/v1/echo.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
+#include "platform/grpc/status.h"
 
 namespace moodtape::platform {
 namespace {
@@ -107,6 +109,108 @@ TEST_F(BlockingCallPoolTest, ManyBlockingCallsAtOnceAllComplete) {
   for (auto& c : calls) EXPECT_TRUE(c.get().ok());
   EXPECT_NE(metrics_.Render().find("moodtape_blocking_calls_in_flight{pool=\"test\"} 0"),
             std::string::npos);
+}
+
+// One thread, one waiting place: the first call holds the thread until the test opens the gate.
+class GatedEcho final : public EchoService::CallbackService {
+ public:
+  explicit GatedEcho(MetricsRegistry* metrics) : pool_("gated", 1, metrics, /*max_queued=*/1) {}
+  std::atomic<bool> open{false};
+  std::atomic<int> started{0};
+  std::atomic<int> ran{0};
+
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const EchoRequest* req,
+                                 EchoResponse* res) override {
+    return pool_.Run(ctx, [this, req, res]() -> Status {
+      ++started;
+      // Bounded: a broken test must not hang the suite.
+      for (int i = 0; i < 2000 && !open.load(); ++i) std::this_thread::sleep_for(5ms);
+      ++ran;
+      res->set_text(req->text());
+      return Status::Ok();
+    });
+  }
+
+ private:
+  BlockingCallPool pool_;
+};
+
+class BoundedPoolTest : public ::testing::Test {
+ protected:
+  BoundedPoolTest() : service_(&metrics_) {
+    GrpcServerOptions o;
+    o.service_name = "test";
+    o.address = "127.0.0.1:0";
+    o.tls.enabled = false;
+    server_ = std::make_unique<GrpcServer>(o, metrics_, nullptr);
+    server_->AddService(&service_);
+    server_->Start();
+    ChannelOptions co;
+    co.tls.enabled = false;
+    stub_ =
+        EchoService::NewStub(ChannelFactory(co, metrics_).Create(server_->BoundAddress(), "test"));
+  }
+  ~BoundedPoolTest() override { service_.open = true; }
+
+  std::future<grpc::Status> CallAsync(std::chrono::milliseconds deadline) {
+    return std::async(std::launch::async, [this, deadline] {
+      auto ctx = NewClientContext(deadline);
+      EchoRequest req;
+      req.set_text("x");
+      EchoResponse res;
+      return stub_->Echo(ctx.get(), req, &res);
+    });
+  }
+  bool WaitFor(const std::function<bool()>& done) {
+    for (int i = 0; i < 2000; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  }
+
+  MetricsRegistry metrics_;
+  GatedEcho service_;
+  std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<EchoService::Stub> stub_;
+};
+
+TEST_F(BoundedPoolTest, CallsPastTheQueueAreRefusedAtOnceWithARetryHint) {
+  auto running = CallAsync(20s);
+  ASSERT_TRUE(WaitFor([&] { return service_.started.load() == 1; }));
+  auto queued = CallAsync(20s);
+  // The pool holds one running and one queued call; the third cannot wait anywhere.
+  ASSERT_TRUE(WaitFor([&] {
+    return metrics_.Render().find("moodtape_blocking_calls_in_flight{pool=\"gated\"} 2") !=
+           std::string::npos;
+  }));
+  grpc::Status refused = CallAsync(20s).get();  // answered while the gate is still shut
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(FromGrpcStatus(refused).retry_after, std::chrono::milliseconds(1000));
+  service_.open = true;
+  EXPECT_TRUE(running.get().ok());
+  EXPECT_TRUE(queued.get().ok());
+  EXPECT_EQ(service_.ran.load(), 2);
+  EXPECT_NE(metrics_.Render().find(
+                "moodtape_blocking_calls_refused_total{pool=\"gated\",reason=\"queue_full\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(BoundedPoolTest, ACallWhoseCallerGaveUpWhileQueuedNeverRuns) {
+  auto running = CallAsync(20s);
+  ASSERT_TRUE(WaitFor([&] { return service_.started.load() == 1; }));
+  // Queued behind the running call with a short deadline: the caller gets DEADLINE_EXCEEDED and
+  // the body must not run afterwards (no account created for a sign-up already answered 503).
+  grpc::Status expired = CallAsync(200ms).get();
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  service_.open = true;
+  EXPECT_TRUE(running.get().ok());
+  ASSERT_TRUE(WaitFor([&] {
+    return metrics_.Render().find(
+               "moodtape_blocking_calls_refused_total{pool=\"gated\",reason=\"expired\"} 1") !=
+           std::string::npos;
+  }));
+  EXPECT_EQ(service_.ran.load(), 1);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "platform/config.h"
+#include "platform/base/config.h"
 
 #include <gtest/gtest.h>
 

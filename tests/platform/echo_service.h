@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "moodtape/testing/v1/echo.grpc.pb.h"
-#include "platform/call_context.h"
+#include "platform/grpc/call_context.h"
 
 namespace moodtape::testing {
 

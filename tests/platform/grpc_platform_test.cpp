@@ -14,12 +14,12 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <gtest/gtest.h>
 
-#include "platform/call_context.h"
-#include "platform/encoding.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
-#include "platform/log.h"
-#include "platform/metrics.h"
+#include "platform/base/encoding.h"
+#include "platform/base/log.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
+#include "platform/observability/metrics.h"
 #include "tests/platform/echo_service.h"
 #include "tests/support/test_support.h"
 

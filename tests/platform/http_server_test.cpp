@@ -1,5 +1,5 @@
 // HttpServer against real loopback sockets: a server on 127.0.0.1 port 0 in this process.
-#include "platform/http_server.h"
+#include "platform/http/server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,8 +20,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "platform/log.h"
-#include "platform/metrics.h"
+#include "platform/base/log.h"
+#include "platform/observability/metrics.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::platform {

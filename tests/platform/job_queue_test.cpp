@@ -1,5 +1,5 @@
 // JobQueue and JobWorker against a real redis-server started by the test.
-#include "platform/job_queue.h"
+#include "platform/jobs/queue.h"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/job_worker.h"
-#include "platform/metrics.h"
-#include "platform/redis_client.h"
+#include "platform/jobs/worker.h"
+#include "platform/observability/metrics.h"
+#include "platform/redis/client.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 

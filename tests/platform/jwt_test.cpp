@@ -1,4 +1,4 @@
-#include "platform/jwt.h"
+#include "platform/security/jwt.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -8,8 +8,8 @@
 
 #include <fstream>
 
-#include "platform/encoding.h"
-#include "platform/user_tokens.h"
+#include "platform/base/encoding.h"
+#include "platform/security/user_tokens.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::platform {

@@ -1,4 +1,4 @@
-#include "platform/metrics.h"
+#include "platform/observability/metrics.h"
 
 #include <thread>
 

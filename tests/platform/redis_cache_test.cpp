@@ -1,7 +1,7 @@
 // RedisCache against a real redis-server: hits and misses, a hot key computed once by many
 // threads and by two caches standing for two processes, errors never cached, Redis down -> the
 // value is computed without the cache.
-#include "platform/redis_cache.h"
+#include "platform/redis/cache.h"
 
 #include <atomic>
 #include <thread>

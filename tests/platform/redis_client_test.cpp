@@ -1,5 +1,5 @@
 // RedisClient and RedisSubscriber against a real redis-server started by the test.
-#include "platform/redis_client.h"
+#include "platform/redis/client.h"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "platform/config.h"
-#include "platform/log.h"
-#include "platform/metrics.h"
+#include "platform/base/config.h"
+#include "platform/base/log.h"
+#include "platform/observability/metrics.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 

@@ -1,4 +1,4 @@
-#include "platform/trace.h"
+#include "platform/observability/trace.h"
 
 #include <gtest/gtest.h>
 

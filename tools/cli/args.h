@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::cli {
 

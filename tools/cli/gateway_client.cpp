@@ -7,7 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "platform/http_client.h"
+#include "platform/http/client.h"
 #include "tools/cli/render.h"
 
 namespace moodtape::cli {

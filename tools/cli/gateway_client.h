@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "tools/cli/credentials.h"
 
 namespace moodtape::cli {

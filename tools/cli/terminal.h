@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::cli {
 

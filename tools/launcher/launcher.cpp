@@ -14,9 +14,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "platform/http_client.h"
-#include "platform/log.h"
-#include "platform/service_settings.h"
+#include "platform/base/log.h"
+#include "platform/http/client.h"
+#include "platform/service/settings.h"
 
 namespace moodtape::launcher {
 namespace {

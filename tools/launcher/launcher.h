@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "platform/config.h"
-#include "platform/redis_client.h"
+#include "platform/base/config.h"
+#include "platform/redis/client.h"
 
 namespace moodtape::launcher {
 

@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "platform/config.h"
-#include "platform/log.h"
-#include "platform/service_settings.h"
-#include "platform/shutdown.h"
+#include "platform/base/config.h"
+#include "platform/base/log.h"
+#include "platform/service/settings.h"
+#include "platform/service/shutdown.h"
 #include "tools/launcher/launcher.h"
 
 int main() {

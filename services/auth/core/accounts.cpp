@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/encoding.h"
-#include "platform/log.h"
+#include "platform/base/encoding.h"
+#include "platform/base/log.h"
 #include "services/auth/core/account_rules.h"
 
 namespace moodtape::auth {
@@ -19,11 +19,12 @@ platform::Error Unauthenticated(std::string message) {
   return MakeError(ErrorCode::kUnauthenticated, std::move(message));
 }
 
-platform::Error LockedOut(int64_t seconds, int64_t* retry_after_seconds) {
-  if (retry_after_seconds != nullptr) *retry_after_seconds = seconds;
-  return MakeError(ErrorCode::kResourceExhausted, "too many failed log-ins; try again in " +
-                                                      std::to_string(seconds) +
-                                                      (seconds == 1 ? " second" : " seconds"));
+platform::Error LockedOut(int64_t seconds) {
+  return platform::WithRetryAfter(
+      MakeError(ErrorCode::kResourceExhausted, "too many failed log-ins; try again in " +
+                                                   std::to_string(seconds) +
+                                                   (seconds == 1 ? " second" : " seconds")),
+      std::chrono::seconds(seconds));
 }
 
 std::string NewRefreshToken() {
@@ -60,13 +61,10 @@ Result<IssuedSession> Accounts::SignUp(const SignUpInput& input) {
   auto password_ok = CheckPassword(input.password, *username, *email);
   if (!password_ok.ok()) return password_ok.error();
 
-  // The first account administers the rest. Two sign-ups racing on an empty store could both see
-  // zero and both become admins; that is harmless (both are the operator's first minutes) and
-  // cheaper than a store transaction for a once-per-installation event.
-  auto count = users_.CountUsers();
-  if (!count.ok()) return count.error();
+  // Every account starts as a plain user. Admin (the dead letters, other users' texts) is
+  // granted only by the operator (`moodtape-auth make-admin`), never by being first to sign up:
+  // on a freshly exposed server the first account could be a stranger's.
   std::vector<std::string> roles = {kUserRole};
-  if (*count == 0) roles.insert(roles.begin(), kAdminRole);
 
   auto hash = hasher_.Hash(input.password);
   if (!hash.ok()) return hash.error();
@@ -76,7 +74,7 @@ Result<IssuedSession> Accounts::SignUp(const SignUpInput& input) {
   return StartSession(std::move(user).value());
 }
 
-Result<IssuedSession> Accounts::Login(const LoginInput& input, int64_t* retry_after_seconds) {
+Result<IssuedSession> Accounts::Login(const LoginInput& input) {
   const ThrottlePolicy& policy = throttle_.policy();
   // The address first: a guesser spraying many accounts from one place is stopped before any
   // account is even looked up.
@@ -85,7 +83,7 @@ Result<IssuedSession> Accounts::Login(const LoginInput& input, int64_t* retry_af
   if (has_address) {
     auto wait = throttle_.RetryAfterSeconds(address_scope);
     if (!wait.ok()) return wait.error();
-    if (*wait > 0) return LockedOut(*wait, retry_after_seconds);
+    if (*wait > 0) return LockedOut(*wait);
   }
 
   std::string login = NormaliseLogin(input.login);
@@ -98,7 +96,7 @@ Result<IssuedSession> Accounts::Login(const LoginInput& input, int64_t* retry_af
 
   auto wait = throttle_.RetryAfterSeconds(account_scope);
   if (!wait.ok()) return wait.error();
-  if (*wait > 0) return LockedOut(*wait, retry_after_seconds);
+  if (*wait > 0) return LockedOut(*wait);
 
   bool verified = false;
   if (input.password.size() <= kMaxPasswordBytes) {

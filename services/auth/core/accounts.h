@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "platform/clock.h"
-#include "platform/error.h"
+#include "platform/base/clock.h"
+#include "platform/base/error.h"
 #include "services/auth/core/attempt_counter.h"
 #include "services/auth/core/login_throttle.h"
 #include "services/auth/core/password_hasher.h"
@@ -25,7 +25,7 @@ struct TokenPolicy {
   std::chrono::seconds refresh_token_ttl{30 * 24 * 3600};
 };
 
-// Every account gets "user"; the first account also gets "admin".
+// Every account gets "user"; "admin" only from the operator (moodtape-auth make-admin).
 inline constexpr const char* kUserRole = "user";
 inline constexpr const char* kAdminRole = "admin";
 
@@ -73,11 +73,11 @@ class Accounts {
 
   // kInvalidArgument (which rule), kAlreadyExists (which field), store errors.
   Result<IssuedSession> SignUp(const SignUpInput& input);
-  // kUnauthenticated kBadCredentials; kResourceExhausted while locked out, with the seconds to
-  // wait in *retry_after_seconds (when given); kPermissionDenied for a disabled account;
+  // kUnauthenticated kBadCredentials; kResourceExhausted while locked out, with the wait in its
+  // retry_after; kPermissionDenied for a disabled account;
   // kUnavailable when the store or the counters cannot answer (fails closed: no throttling, no
   // log-in).
-  Result<IssuedSession> Login(const LoginInput& input, int64_t* retry_after_seconds = nullptr);
+  Result<IssuedSession> Login(const LoginInput& input);
   // Rotates; reuse of an already rotated token revokes its family. kUnauthenticated.
   Result<IssuedSession> Refresh(const std::string& refresh_token);
   // Revokes the token's family; unknown or malformed tokens are a success (nothing to revoke).

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::auth {
 

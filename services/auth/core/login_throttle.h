@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "platform/clock.h"
+#include "platform/base/clock.h"
 #include "services/auth/core/attempt_counter.h"
 
 namespace moodtape::auth {

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "platform/encoding.h"
-#include "platform/log.h"
+#include "platform/base/encoding.h"
+#include "platform/base/log.h"
 
 namespace moodtape::auth {
 namespace {

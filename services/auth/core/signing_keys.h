@@ -9,9 +9,9 @@
 #include <mutex>
 #include <string>
 
-#include "platform/clock.h"
-#include "platform/error.h"
-#include "platform/jwt.h"
+#include "platform/base/clock.h"
+#include "platform/base/error.h"
+#include "platform/security/jwt.h"
 
 namespace moodtape::auth {
 

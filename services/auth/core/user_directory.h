@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::auth {
 
@@ -47,7 +47,6 @@ class UserDirectory {
   virtual Result<UserRecord> GetUser(const std::string& user_id) = 0;  // kNotFound
   // A login containing '@' is an email, otherwise a username. kNotFound.
   virtual Result<UserRecord> GetUserByLogin(const std::string& login) = 0;
-  virtual Result<int64_t> CountUsers() = 0;
 
   virtual Status StoreRefreshToken(const RefreshTokenRecord& token) = 0;
   virtual Result<RefreshTokenRecord> GetRefreshToken(const std::string& token_hash) = 0;

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/dataset.h"
 #include "services/emotion/core/labels.h"
 

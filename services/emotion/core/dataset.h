@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/labels.h"
 
 namespace moodtape::emotion {

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/labels.h"
 
 namespace moodtape::emotion {

@@ -34,6 +34,11 @@ const LabelRow& Row(Emotion e) { return kTable[static_cast<size_t>(EmotionIndex(
 
 std::string_view EmotionName(Emotion e) { return Row(e).name; }
 
+std::string_view EmotionNameForValue(int value) {
+  if (value < 1 || value > kNumEmotions) return "";
+  return EmotionName(EmotionAt(value - 1));
+}
+
 std::optional<Emotion> ParseEmotion(std::string_view name) {
   for (const auto& row : kTable) {
     if (row.name == name) return row.emotion;

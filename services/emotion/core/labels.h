@@ -37,6 +37,9 @@ constexpr Emotion EmotionAt(int index) { return static_cast<Emotion>(index + 1);
 
 // Lower-case name as used in the data sets and in JSON ("anger" ... "worry").
 std::string_view EmotionName(Emotion e);
+// The name of a moodtape.common.v1.Emotion number (1..13); "" for 0 (unspecified) and unknown
+// numbers.
+std::string_view EmotionNameForValue(int value);
 // Exact lower-case name -> emotion; nullopt for anything else.
 std::optional<Emotion> ParseEmotion(std::string_view name);
 // All 13 in index order.

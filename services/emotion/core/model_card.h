@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/classifier.h"
 #include "services/emotion/core/labels.h"
 #include "services/emotion/core/va_regressor.h"

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/classifier.h"
 #include "services/emotion/core/emotion_model.h"
 #include "services/emotion/core/model_card.h"

@@ -1,6 +1,6 @@
 #include "services/emotion/core/trainer.h"
 
-#include "platform/log.h"
+#include "platform/base/log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +11,7 @@
 
 #include <unistd.h>
 
-#include "platform/encoding.h"
+#include "platform/base/encoding.h"
 #include "services/emotion/core/dataset.h"
 #include "services/emotion/core/text.h"
 #include "services/emotion/core/trained_model.h"

@@ -9,8 +9,8 @@
 
 #include <string>
 
-#include "platform/clock.h"
-#include "platform/error.h"
+#include "platform/base/clock.h"
+#include "platform/base/error.h"
 #include "services/emotion/core/classifier.h"
 #include "services/emotion/core/evaluation.h"
 #include "services/emotion/core/model_card.h"

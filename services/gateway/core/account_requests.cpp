@@ -1,13 +1,14 @@
 #include "services/gateway/core/account_requests.h"
 
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "platform/base/json_fields.h"
+#include "platform/base/text.h"
 
 namespace moodtape::gateway {
 
@@ -21,156 +22,45 @@ platform::Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-struct FieldSpec {
-  std::string_view name;
-  size_t max_bytes;
-};
+std::string_view Trim(std::string_view s) { return platform::TrimWhitespace(s); }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-const char* JsonTypeName(const nlohmann::json& v) {
-  if (v.is_null()) return "null";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_number()) return "a number";
-  if (v.is_array()) return "an array";
-  if (v.is_object()) return "an object";
-  return "a string";
-}
-
-Result<nlohmann::json> ParseObject(std::string_view body) {
-  size_t bad = 0;
-  if (!IsValidUtf8(body, &bad)) {
-    // Name the field: the parser stops at the bad byte, so the last top-level key it read is
-    // the field whose value holds it.
-    std::string last_key;
-    auto track = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-      if (depth == 1 && event == nlohmann::json::parse_event_t::key && parsed.is_string()) {
-        last_key = parsed.get<std::string>();
-      }
-      return true;
-    };
-    nlohmann::json partial =
-        nlohmann::json::parse(body.substr(0, bad + 1), track, /*allow_exceptions=*/false);
-    (void)partial;  // only the keys seen before the bad byte matter
-    std::string where = " (byte " + std::to_string(bad) + ")";
-    if (!last_key.empty()) return Invalid("field \"" + last_key + "\" is not valid UTF-8" + where);
-    return Invalid("request body is not valid UTF-8" + where);
-  }
-  if (Trim(body).empty()) return Invalid("request body is empty; expected a JSON object");
-  nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Invalid("request body is not valid JSON");
-  if (!doc.is_object()) return Invalid("request body must be a JSON object");
-  return doc;
-}
-
-// Every field in `specs` is required, a non-empty string within its bound; other fields are
-// refused. Returns the values in the order of `specs`.
-Result<std::vector<std::string>> StringFields(const nlohmann::json& doc,
-                                              std::initializer_list<FieldSpec> specs) {
-  for (const auto& item : doc.items()) {
-    const std::string& key = item.key();
-    bool known = false;
-    for (const auto& spec : specs) known = known || key == spec.name;
-    if (!known) return Invalid("unknown field \"" + key + "\"");
-  }
-  std::vector<std::string> out;
-  for (const auto& spec : specs) {
-    std::string name(spec.name);
-    auto it = doc.find(name);
-    if (it == doc.end()) return Invalid("missing field \"" + name + "\"");
-    if (!it->is_string()) {
-      return Invalid("field \"" + name + "\" must be a string, not " + JsonTypeName(*it));
-    }
-    const auto& value = it->get_ref<const std::string&>();
-    if (value.empty()) return Invalid("field \"" + name + "\" must not be empty");
-    if (value.size() > spec.max_bytes) {
-      return Invalid("field \"" + name + "\" is too long (at most " +
-                     std::to_string(spec.max_bytes) + " bytes)");
-    }
-    if (value.find('\0') != std::string::npos) {
-      return Invalid("field \"" + name + "\" must not contain NUL characters");
-    }
-    out.push_back(value);
-  }
-  return out;
-}
+// Every field of an account body is a required, non-empty string within its byte bound; other
+// fields are refused (so a typo such as "pasword" is reported, not silently dropped).
+platform::TextRule Required(size_t max_bytes) { return {.max_bytes = max_bytes}; }
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      if (bad_offset) *bad_offset = i;
-      return false;
-    }
-    if (i + len > n) {
-      if (bad_offset) *bad_offset = i;
-      return false;
-    }
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) {
-        if (bad_offset) *bad_offset = i;
-        return false;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    static constexpr std::array<uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      if (bad_offset) *bad_offset = i;
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 Result<SignUpInput> ParseSignUpBody(std::string_view body) {
-  auto doc = ParseObject(body);
+  auto doc = platform::ParseJsonObject(body);
   if (!doc.ok()) return doc.error();
-  auto fields = StringFields(*doc, {{"username", kMaxUsernameBytes},
-                                    {"email", kMaxEmailBytes},
-                                    {"password", kMaxPasswordBytes}});
-  if (!fields.ok()) return fields.error();
-  return SignUpInput{(*fields)[0], (*fields)[1], (*fields)[2]};
+  platform::JsonFieldReader r(*doc);
+  SignUpInput in;
+  in.username = r.String("username", Required(kMaxUsernameBytes));
+  in.email = r.String("email", Required(kMaxEmailBytes));
+  in.password = r.String("password", Required(kMaxPasswordBytes));
+  if (auto done = r.Finish(); !done.ok()) return done.error();
+  return in;
 }
 
 Result<LoginInput> ParseLoginBody(std::string_view body) {
-  auto doc = ParseObject(body);
+  auto doc = platform::ParseJsonObject(body);
   if (!doc.ok()) return doc.error();
-  auto fields = StringFields(*doc, {{"login", kMaxLoginBytes}, {"password", kMaxPasswordBytes}});
-  if (!fields.ok()) return fields.error();
-  return LoginInput{(*fields)[0], (*fields)[1]};
+  platform::JsonFieldReader r(*doc);
+  LoginInput in;
+  in.login = r.String("login", Required(kMaxLoginBytes));
+  in.password = r.String("password", Required(kMaxPasswordBytes));
+  if (auto done = r.Finish(); !done.ok()) return done.error();
+  return in;
 }
 
 Result<std::optional<std::string>> ParseRefreshTokenBody(std::string_view body) {
-  if (IsValidUtf8(body) && Trim(body).empty()) return std::optional<std::string>();
-  auto doc = ParseObject(body);
+  if (platform::IsValidUtf8(body) && Trim(body).empty()) return std::optional<std::string>();
+  auto doc = platform::ParseJsonObject(body);
   if (!doc.ok()) return doc.error();
-  auto fields = StringFields(*doc, {{"refresh_token", kMaxRefreshTokenBytes}});
-  if (!fields.ok()) return fields.error();
-  return std::optional<std::string>((*fields)[0]);
+  platform::JsonFieldReader r(*doc);
+  std::string token = r.String("refresh_token", Required(kMaxRefreshTokenBytes));
+  if (auto done = r.Finish(); !done.ok()) return done.error();
+  return std::optional<std::string>(std::move(token));
 }
 
 std::map<std::string, std::string> ParseCookieHeader(std::string_view header) {

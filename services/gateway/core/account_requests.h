@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::gateway {
 
@@ -26,10 +26,6 @@ inline constexpr size_t kMaxEmailBytes = 254;
 inline constexpr size_t kMaxLoginBytes = 254;
 inline constexpr size_t kMaxPasswordBytes = 1024;
 inline constexpr size_t kMaxRefreshTokenBytes = 512;
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-// On false, *bad_offset (when given) is the byte offset of the first bad sequence.
-bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
 
 struct SignUpInput {
   std::string username;

@@ -5,7 +5,8 @@
 #include <charconv>
 #include <limits>
 
-#include "services/gateway/core/account_requests.h"
+#include "platform/base/json_fields.h"
+#include "platform/base/text.h"
 
 namespace moodtape::gateway {
 
@@ -20,169 +21,7 @@ platform::Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-const char* JsonTypeName(const json& v) {
-  if (v.is_null()) return "null";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_number()) return "a number";
-  if (v.is_array()) return "an array";
-  if (v.is_object()) return "an object";
-  return "a string";
-}
-
-std::string Field(std::string_view name) { return "field \"" + std::string(name) + "\""; }
-
-platform::Error WrongType(std::string_view name, std::string_view want, const json& got) {
-  return Invalid(Field(name) + " must be " + std::string(want) + ", not " + JsonTypeName(got));
-}
-
-size_t CodePoints(std::string_view utf8) {
-  return static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-Result<json> ParseJsonObject(std::string_view body, std::string_view what) {
-  size_t bad = 0;
-  if (!IsValidUtf8(body, &bad)) {
-    return Invalid(std::string(what) + " is not valid UTF-8 (byte " + std::to_string(bad) + ")");
-  }
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Invalid(std::string(what) + " is not valid JSON");
-  if (!j.is_object()) return Invalid(std::string(what) + " must be a JSON object");
-  return j;
-}
-
-Result<std::vector<std::string>> StringList(std::string_view name, const json& v) {
-  if (!v.is_array()) return WrongType(name, "an array of strings", v);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (!v[i].is_string()) {
-      return Invalid(Field(name) + " must be an array of strings; element " + std::to_string(i) +
-                     " is " + JsonTypeName(v[i]));
-    }
-    std::string s(Trim(v[i].get<std::string>()));
-    if (s.empty()) {
-      return Invalid(Field(name) + " element " + std::to_string(i) + " is empty");
-    }
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-Result<MoodOptions> ParseOptions(const json& v) {
-  if (!v.is_object()) return WrongType("options", "an object", v);
-  MoodOptions o;
-  for (const auto& [key, value] : v.items()) {
-    std::string name = "options." + key;
-    if (key == "include_genres" || key == "exclude_genres") {
-      auto list = StringList(name, value);
-      if (!list.ok()) return list.error();
-      (key == "include_genres" ? o.include_genres : o.exclude_genres) = std::move(*list);
-    } else if (key == "max_tracks_per_artist") {
-      if (!value.is_number_integer()) return WrongType(name, "an integer", value);
-      if (value.is_number_unsigned()) {
-        if (value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
-          return Invalid(Field(name) + " is too large");
-        }
-        o.max_tracks_per_artist = static_cast<int64_t>(value.get<uint64_t>());
-      } else {
-        int64_t n = value.get<int64_t>();
-        if (n < 0) return Invalid(Field(name) + " must be >= 0");
-        if (n > std::numeric_limits<int32_t>::max()) return Invalid(Field(name) + " is too large");
-        o.max_tracks_per_artist = n;
-      }
-    } else if (key == "allow_explicit") {
-      if (!value.is_boolean()) return WrongType(name, "a boolean", value);
-      o.allow_explicit = value.get<bool>();
-    } else if (key == "seed") {
-      if (!value.is_number_integer()) return WrongType(name, "an unsigned 64-bit integer", value);
-      if (!value.is_number_unsigned()) return Invalid(Field(name) + " must be >= 0");
-      o.seed = value.get<uint64_t>();
-    } else {
-      return Invalid("unknown field \"" + name + "\"");
-    }
-  }
-  return o;
-}
-
 }  // namespace
-
-std::string_view EmotionNameForValue(int value) {
-  if (value < 1 || value > static_cast<int>(kEmotionNames.size())) return "";
-  return kEmotionNames[static_cast<size_t>(value - 1)];
-}
-
-Result<MoodRequest> ParseMoodRequest(std::string_view body) {
-  auto parsed = ParseJsonObject(body, "the request body");
-  if (!parsed.ok()) return parsed.error();
-  const json& j = *parsed;
-  MoodRequest r;
-  bool has_text = false;
-  bool has_emotion = false;
-  for (const auto& [key, value] : j.items()) {
-    if (key == "text") {
-      if (!value.is_string()) return WrongType(key, "a string", value);
-      r.text = std::string(Trim(value.get<std::string>()));
-      if (r.text.empty()) return Invalid(Field(key) + " must not be empty");
-      if (CodePoints(r.text) > kMaxMoodTextChars) {
-        return Invalid(Field(key) + " is longer than " + std::to_string(kMaxMoodTextChars) +
-                       " characters");
-      }
-      has_text = true;
-    } else if (key == "desired_emotion") {
-      if (!value.is_string()) return WrongType(key, "a string", value);
-      std::string e = value.get<std::string>();
-      if (std::find(kEmotionNames.begin(), kEmotionNames.end(), e) == kEmotionNames.end()) {
-        std::string all;
-        for (auto n : kEmotionNames) all += (all.empty() ? "" : ", ") + std::string(n);
-        return Invalid(Field(key) + " must be one of: " + all);
-      }
-      r.desired_emotion = std::move(e);
-      has_emotion = true;
-    } else if (key == "length") {
-      if (!value.is_number_integer()) return WrongType(key, "an integer", value);
-      bool in_range = value.is_number_unsigned()
-                          ? value.get<uint64_t>() <= static_cast<uint64_t>(kMaxPlaylistLength) &&
-                                value.get<uint64_t>() >= static_cast<uint64_t>(kMinPlaylistLength)
-                          : value.get<int64_t>() >= kMinPlaylistLength &&
-                                value.get<int64_t>() <= kMaxPlaylistLength;
-      if (!in_range) {
-        return Invalid(Field(key) + " must be between " + std::to_string(kMinPlaylistLength) +
-                       " and " + std::to_string(kMaxPlaylistLength));
-      }
-      r.length = static_cast<int>(value.get<int64_t>());
-    } else if (key == "options") {
-      auto options = ParseOptions(value);
-      if (!options.ok()) return options.error();
-      r.options = std::move(*options);
-    } else {
-      return Invalid("unknown field \"" + key + "\"");
-    }
-  }
-  if (!has_text) return Invalid(Field("text") + " is required");
-  if (!has_emotion) return Invalid(Field("desired_emotion") + " is required");
-  return r;
-}
-
-std::string MoodJobPayload(const MoodRequest& request, std::string_view request_id) {
-  json options = {{"include_genres", request.options.include_genres},
-                  {"exclude_genres", request.options.exclude_genres},
-                  {"max_tracks_per_artist", request.options.max_tracks_per_artist},
-                  {"allow_explicit", request.options.allow_explicit},
-                  {"seed", request.options.seed}};
-  return json{{"text", request.text},
-              {"desired_emotion", request.desired_emotion},
-              {"length", request.length},
-              {"options", std::move(options)},
-              {"request_id", std::string(request_id)}}
-      .dump();
-}
 
 Result<std::string> ParseIdempotencyKey(std::string_view header) {
   if (header.empty()) return std::string();
@@ -196,7 +35,7 @@ Result<std::string> ParseIdempotencyKey(std::string_view header) {
       return Invalid("header Idempotency-Key must be printable ASCII");
     }
   }
-  if (Trim(header).size() != header.size()) {
+  if (platform::TrimWhitespace(header).size() != header.size()) {
     return Invalid("header Idempotency-Key must not start or end with a space");
   }
   return std::string(header);
@@ -279,36 +118,14 @@ json DeadLetterJson(const platform::DeadLetter& letter) {
 }
 
 Result<ClientFrame> ParseClientFrame(std::string_view text) {
-  auto parsed = ParseJsonObject(text, "the message");
+  auto parsed = platform::ParseJsonObject(text, "the message");
   if (!parsed.ok()) return parsed.error();
-  const json& j = *parsed;
+  platform::JsonFieldReader r(*parsed);
   ClientFrame frame;
-  bool has_type = false;
-  bool has_job = false;
-  for (const auto& [key, value] : j.items()) {
-    if (key == "type") {
-      if (!value.is_string()) return WrongType(key, "a string", value);
-      std::string type = value.get<std::string>();
-      if (type == "subscribe") {
-        frame.type = ClientFrameType::kSubscribe;
-      } else if (type == "unsubscribe") {
-        frame.type = ClientFrameType::kUnsubscribe;
-      } else {
-        return Invalid(Field(key) + " must be \"subscribe\" or \"unsubscribe\"");
-      }
-      has_type = true;
-    } else if (key == "job_id") {
-      if (!value.is_string()) return WrongType(key, "a string", value);
-      frame.job_id = value.get<std::string>();
-      if (frame.job_id.empty()) return Invalid(Field(key) + " must not be empty");
-      if (frame.job_id.size() > 128) return Invalid(Field(key) + " is too long");
-      has_job = true;
-    } else {
-      return Invalid("unknown field \"" + key + "\"");
-    }
-  }
-  if (!has_type) return Invalid(Field("type") + " is required");
-  if (!has_job) return Invalid(Field("job_id") + " is required");
+  const std::string type = r.OneOf("type", {"subscribe", "unsubscribe"}, /*required=*/true);
+  frame.type = type == "unsubscribe" ? ClientFrameType::kUnsubscribe : ClientFrameType::kSubscribe;
+  frame.job_id = r.String("job_id", {.max_bytes = 128});
+  if (auto done = r.Finish(); !done.ok()) return done.error();
   return frame;
 }
 

@@ -1,10 +1,9 @@
-// Pure decisions behind the gateway's mood-job routes and its WebSocket: parsing and validating
-// POST /api/v1/moods, the job payload the worker reads, the Idempotency-Key header, paging
-// parameters, the JSON shapes of a job, a dead letter and the WebSocket frames. No network code;
+// Pure decisions behind the gateway's job routes and its WebSocket: the Idempotency-Key header,
+// paging parameters, the JSON shapes of a job, a history item, a dead letter and the WebSocket
+// frames. No network code;
 // unit tested in tests/services/gateway/mood_requests_test.cpp.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,51 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/error.h"
-#include "platform/job_queue.h"
+#include "platform/base/error.h"
+#include "platform/jobs/job.h"
 
 namespace moodtape::gateway {
 
-// The job type the worker consumes.
-inline constexpr std::string_view kMoodJobType = "mood";
-
-// The 13 emotions, lower case, in the order of moodtape.common.v1.Emotion (value = index + 1).
-inline constexpr std::array<std::string_view, 13> kEmotionNames = {
-    "anger", "boredom", "empty",  "enthusiasm", "fun",      "happiness", "hate",
-    "love",  "neutral", "relief", "sadness",    "surprise", "worry"};
-// The name of a moodtape.common.v1.Emotion value; "" for unspecified/unknown values.
-std::string_view EmotionNameForValue(int value);
-
-inline constexpr size_t kMaxMoodTextChars = 2000;  // code points, after trimming
-inline constexpr int kMinPlaylistLength = 3;
-inline constexpr int kMaxPlaylistLength = 50;
-inline constexpr int kDefaultPlaylistLength = 12;
+// Request bodies for jobs are parsed by the job definitions the worker owns
+// (services/worker/core/mood_job.h), so both sides refuse exactly the same things.
 inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
-
-struct MoodOptions {
-  std::vector<std::string> include_genres;
-  std::vector<std::string> exclude_genres;
-  int64_t max_tracks_per_artist = 0;  // 0 = no cap
-  bool allow_explicit = true;
-  uint64_t seed = 0;  // 0 = the worker picks
-};
-
-struct MoodRequest {
-  std::string text;  // trimmed
-  std::string desired_emotion;
-  int length = kDefaultPlaylistLength;
-  MoodOptions options;
-};
-
-// The body of POST /api/v1/moods. kInvalidArgument naming the field for: a body that is not
-// UTF-8 JSON object, an unknown field (top level or in "options"), a wrong type, a text that is
-// empty after trimming or longer than 2000 characters, an unknown emotion, a length outside
-// 3..50, a negative max_tracks_per_artist, a seed that is not an unsigned 64-bit integer.
-platform::Result<MoodRequest> ParseMoodRequest(std::string_view body);
-
-// The job payload: {"text", "desired_emotion", "length", "options": {all five keys},
-// "request_id"}.
-std::string MoodJobPayload(const MoodRequest& request, std::string_view request_id);
 
 // The Idempotency-Key header: "" -> "" (none); 1..128 printable ASCII (0x21..0x7e and space
 // inside) -> the key; anything else kInvalidArgument naming the header.

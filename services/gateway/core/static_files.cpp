@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "platform/text.h"
+#include "platform/base/text.h"
 
 namespace moodtape::gateway {
 namespace {

@@ -12,7 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 
 namespace moodtape::playlist {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/playlist/core/planner.h"
 
 namespace moodtape::playlist::internal {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
 #include "services/playlist/core/track_index.h"
 
 namespace moodtape::playlist {

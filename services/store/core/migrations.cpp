@@ -4,8 +4,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "platform/encoding.h"
-#include "platform/log.h"
+#include "platform/base/encoding.h"
+#include "platform/base/log.h"
 
 namespace moodtape::store {
 namespace {

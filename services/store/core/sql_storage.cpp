@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/encoding.h"
-#include "platform/log.h"
+#include "platform/base/encoding.h"
+#include "platform/base/log.h"
 #include "services/store/core/migrations.h"
 #include "services/store/core/postgres_database.h"
 #include "services/store/core/sqlite_database.h"

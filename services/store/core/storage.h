@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "platform/clock.h"
-#include "platform/error.h"
+#include "platform/base/clock.h"
+#include "platform/base/error.h"
 
 namespace moodtape::store {
 

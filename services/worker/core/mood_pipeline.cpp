@@ -2,38 +2,14 @@
 
 #include <cmath>
 
-#include "platform/encoding.h"
-#include "platform/text.h"
-#include "services/emotion/core/labels.h"
+#include "platform/base/encoding.h"
+#include "platform/base/text.h"
 
 namespace moodtape::worker {
 namespace {
 
 using platform::ErrorCode;
 using platform::MakeError;
-
-constexpr std::size_t kMaxTextBytes = 8000;
-constexpr std::size_t kMaxGenres = 32;
-
-platform::Error Bad(std::string message) {
-  return MakeError(ErrorCode::kInvalidArgument, "mood job: " + std::move(message));
-}
-
-platform::Result<std::vector<std::string>> Genres(const Json& options, const char* name) {
-  std::vector<std::string> out;
-  const auto it = options.find(name);
-  if (it == options.end() || it->is_null()) return out;
-  if (!it->is_array() || it->size() > kMaxGenres) {
-    return Bad(std::string("options.") + name + " must be a list of at most 32 genre names");
-  }
-  for (const auto& g : *it) {
-    if (!g.is_string() || g.get<std::string>().empty()) {
-      return Bad(std::string("options.") + name + " must hold non-empty strings");
-    }
-    out.push_back(g.get<std::string>());
-  }
-  return out;
-}
 
 std::string NormaliseForCache(std::string_view text) {
   std::string lower = platform::ToLowerAscii(platform::TrimSpaces(text));
@@ -60,65 +36,6 @@ std::string Fixed(double v) {
 }
 
 }  // namespace
-
-platform::Result<MoodJob> ParseMoodJob(const std::string& job_id, const std::string& owner,
-                                       std::string_view payload_json) {
-  const Json j = Json::parse(payload_json, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Bad("the payload is not a JSON object");
-  MoodJob job;
-  job.job_id = job_id;
-  job.user_id = owner;
-  if (owner.empty()) return Bad("the job has no owner (user id)");
-  const auto text = j.find("text");
-  if (text == j.end() || !text->is_string()) return Bad("text must be a string");
-  job.text = text->get<std::string>();
-  if (platform::TrimSpaces(job.text).empty()) return Bad("text is empty");
-  if (job.text.size() > kMaxTextBytes) return Bad("text is longer than 8000 bytes");
-  const auto want = j.find("desired_emotion");
-  if (want == j.end() || !want->is_string() ||
-      !emotion::ParseEmotion(want->get<std::string>()).has_value()) {
-    return Bad("desired_emotion must be one of the 13 emotion names");
-  }
-  job.desired_emotion = want->get<std::string>();
-  if (const auto length = j.find("length"); length != j.end() && !length->is_null()) {
-    if (!length->is_number_integer() || length->get<int>() < 3 || length->get<int>() > 50) {
-      return Bad("length must be an integer from 3 to 50");
-    }
-    job.length = length->get<int>();
-  }
-  if (const auto options = j.find("options"); options != j.end() && !options->is_null()) {
-    if (!options->is_object()) return Bad("options must be an object");
-    auto include = Genres(*options, "include_genres");
-    if (!include.ok()) return include.error();
-    auto exclude = Genres(*options, "exclude_genres");
-    if (!exclude.ok()) return exclude.error();
-    job.options.include_genres = std::move(include).value();
-    job.options.exclude_genres = std::move(exclude).value();
-    if (const auto cap = options->find("max_tracks_per_artist");
-        cap != options->end() && !cap->is_null()) {
-      if (!cap->is_number_integer() || cap->get<int>() < 0 || cap->get<int>() > 50) {
-        return Bad("options.max_tracks_per_artist must be an integer from 0 to 50");
-      }
-      job.options.max_tracks_per_artist = cap->get<int>();
-    }
-    if (const auto expl = options->find("allow_explicit");
-        expl != options->end() && !expl->is_null()) {
-      if (!expl->is_boolean()) return Bad("options.allow_explicit must be true or false");
-      job.options.allow_explicit = expl->get<bool>();
-    }
-    if (const auto seed = options->find("seed"); seed != options->end() && !seed->is_null()) {
-      if (!seed->is_number_unsigned() &&
-          !(seed->is_number_integer() && seed->get<std::int64_t>() >= 0)) {
-        return Bad("options.seed must be a non-negative integer");
-      }
-      job.options.seed = seed->get<std::uint64_t>();
-    }
-  }
-  if (const auto rid = j.find("request_id"); rid != j.end() && rid->is_string()) {
-    job.request_id = rid->get<std::string>();
-  }
-  return job;
-}
 
 Json MoodOptionsToJson(const MoodOptions& o) {
   return {{"include_genres", o.include_genres},

@@ -1,7 +1,8 @@
 // The mood pipeline one job runs: text -> emotion (through the prediction cache) -> playlist from
 // the predicted start point to the desired emotion (through the playlist cache) -> the history
 // row (idempotent per job id), publishing an event after each stage. The peers are ports, so unit
-// tests drive the pipeline without a network; worker_ports.h implements them over gRPC.
+// tests drive the pipeline without a network; grpc_ports.h implements them over gRPC. The job
+// itself (fields, limits, parser) is defined in mood_job.h.
 //
 // Stage data is JSON because it is what the cache stores, the events carry and the job result
 // holds, unchanged: {"emotion": <emotion data>, "playlist": <playlist data>, "history_id"}.
@@ -15,34 +16,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "platform/error.h"
+#include "platform/base/error.h"
+#include "services/worker/core/mood_job.h"
 
 namespace moodtape::worker {
 
 using Json = nlohmann::json;
 
-struct MoodOptions {
-  std::vector<std::string> include_genres;
-  std::vector<std::string> exclude_genres;
-  int max_tracks_per_artist = 0;
-  bool allow_explicit = true;
-  std::uint64_t seed = 0;
-};
-
-struct MoodJob {
-  std::string job_id;
-  std::string user_id;
-  std::string text;
-  std::string desired_emotion;  // one of the 13 lower-case names
-  int length = 12;
-  MoodOptions options;
-  std::string request_id;
-};
-
-// Parses a `mood` job payload {"text","desired_emotion","length","options","request_id"};
-// kInvalidArgument (never retried) names what is wrong.
-platform::Result<MoodJob> ParseMoodJob(const std::string& job_id, const std::string& owner,
-                                       std::string_view payload_json);
+// The options as the playlist cache key hashes them.
 Json MoodOptionsToJson(const MoodOptions& options);
 
 // The emotion service: the model being served, and a prediction as the "emotion" stage data

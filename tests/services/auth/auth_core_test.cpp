@@ -8,8 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "platform/encoding.h"
-#include "platform/jwt.h"
+#include "platform/base/encoding.h"
+#include "platform/security/jwt.h"
 #include "services/auth/core/account_rules.h"
 #include "services/auth/core/accounts.h"
 #include "tests/services/auth/fakes.h"
@@ -49,10 +49,16 @@ class AccountsTest : public ::testing::Test {
     return session.ok() ? *session : IssuedSession{};
   }
 
+  // The lock-out wait in seconds, when the result carries one (0 otherwise).
   Result<IssuedSession> Login(const std::string& login, const std::string& password,
                               const std::string& address = "10.0.0.1",
                               int64_t* retry_after = nullptr) {
-    return accounts_.Login({login, password, address}, retry_after);
+    auto r = accounts_.Login({login, password, address});
+    if (retry_after != nullptr && !r.ok() && r.error().retry_after) {
+      *retry_after =
+          std::chrono::duration_cast<std::chrono::seconds>(*r.error().retry_after).count();
+    }
+    return r;
   }
 
   platform::JwtVerifier Verifier() {
@@ -160,11 +166,13 @@ TEST_F(AccountsTest, DuplicatesNameTheTakenField) {
   EXPECT_EQ(same_email.error().message, "email is taken");
 }
 
-TEST_F(AccountsTest, FirstUserIsAdminAndPasswordsAreArgon2idHashes) {
+TEST_F(AccountsTest, NoAccountBecomesAdminBySigningUpAndPasswordsAreArgon2idHashes) {
+  // On a freshly exposed server the first sign-up may be a stranger: admin comes only from the
+  // operator (moodtape-auth make-admin).
   IssuedSession first = SignUp("Alice");
   IssuedSession second = SignUp("bob");
   EXPECT_EQ(first.user.username, "alice");
-  EXPECT_EQ(first.user.roles, (std::vector<std::string>{"admin", "user"}));
+  EXPECT_EQ(first.user.roles, (std::vector<std::string>{"user"}));
   EXPECT_EQ(second.user.roles, (std::vector<std::string>{"user"}));
   const std::string& hash = users_.users.at(first.user.id).password_hash;
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
@@ -179,7 +187,8 @@ TEST_F(AccountsTest, AccessTokenVerifiesAndCarriesRoles) {
   ASSERT_TRUE(claims.ok()) << claims.error().message;
   EXPECT_EQ(claims->subject, s.user.id);
   EXPECT_EQ(claims->issuer, "moodtape");
-  EXPECT_TRUE(claims->HasRole("admin"));
+  EXPECT_TRUE(claims->HasRole("user"));
+  EXPECT_FALSE(claims->HasRole("admin"));
   EXPECT_EQ(claims->key_id, keys_->Current()->kid());
   EXPECT_FALSE(claims->token_id.empty());
   EXPECT_EQ(claims->expires_at, clock_.Now() + 15min);

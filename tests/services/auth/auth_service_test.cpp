@@ -1,15 +1,18 @@
 // AuthService end to end over real mutual TLS: an in-process store (SQLite in a temporary
 // directory) behind its own gRPC server, a real redis-server for the throttle counters, and the
 // auth gRPC server with its AccessPolicy; clients call as the gateway and as other services.
+#include <optional>
+
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include "moodtape/auth/v1/auth_service.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
-#include "platform/redis_client.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
+#include "platform/grpc/status.h"
+#include "platform/redis/client.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/redis_attempt_counter.h"
 #include "services/store/store_service.h"
@@ -112,19 +115,15 @@ class AuthServiceTest : public ::testing::Test {
 
   grpc::Status Login(v1::AuthService::Stub& gw, const std::string& login,
                      const std::string& password, v1::LoginResponse* res,
-                     std::string* retry_after = nullptr) {
+                     std::optional<std::chrono::milliseconds>* retry_after = nullptr) {
     v1::LoginRequest req;
     req.set_login(login);
     req.set_password(password);
     req.set_client_address("192.0.2.10");
     auto ctx = platform::NewClientContext(10s);
     grpc::Status status = gw.Login(ctx.get(), req, res);
-    if (retry_after != nullptr) {
-      auto it = ctx->GetServerTrailingMetadata().find("retry-after");
-      *retry_after = it == ctx->GetServerTrailingMetadata().end()
-                         ? ""
-                         : std::string(it->second.data(), it->second.size());
-    }
+    // The wait travels as a standard google.rpc.RetryInfo detail.
+    if (retry_after != nullptr) *retry_after = platform::FromGrpcStatus(status).retry_after;
     return status;
   }
 
@@ -170,7 +169,7 @@ TEST_F(AuthServiceTest, SignUpLoginRefreshReuseLogout) {
   grpc::Status status = Do([&](grpc::ClientContext* c) { return gw->SignUp(c, signup, &created); });
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(created.user().username(), "alice");
-  EXPECT_THAT(created.user().roles(), ::testing::ElementsAre("admin", "user"));
+  EXPECT_THAT(created.user().roles(), ::testing::ElementsAre("user"));  // admin: make-admin only
   EXPECT_EQ(storage_->CountUsers().value(), 1);
 
   // A duplicate, and a rule broken: clear messages.
@@ -191,7 +190,7 @@ TEST_F(AuthServiceTest, SignUpLoginRefreshReuseLogout) {
   auto claims = verifier_->Verify(login.session().access_token());
   ASSERT_TRUE(claims.ok()) << claims.error().message;
   EXPECT_EQ(claims->subject, created.user().id());
-  EXPECT_TRUE(claims->HasRole("admin"));
+  EXPECT_TRUE(claims->HasRole("user"));
 
   // GetUser from the forwarded bearer token (verified before the handler runs).
   v1::GetUserResponse me;
@@ -249,12 +248,13 @@ TEST_F(AuthServiceTest, LockOutIsCountedInRedis) {
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(unknown.error_message(), "wrong username/email or password");
 
-  std::string retry_after;
+  std::optional<std::chrono::milliseconds> retry_after;
   grpc::Status locked = Login(*gw, "carol", kPassword, &res, &retry_after);
   EXPECT_EQ(locked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(locked.error_message(), HasSubstr("try again in"));
-  EXPECT_FALSE(retry_after.empty());
-  EXPECT_LE(std::stoi(retry_after), 60);
+  ASSERT_TRUE(retry_after.has_value());
+  EXPECT_GT(retry_after->count(), 0);
+  EXPECT_LE(retry_after->count(), 60000);
 
   const std::string scope = "user:" + created.user().id();
   auto count = redis_client_->Command({"GET", RedisAttemptCounter::FailKey(scope)});

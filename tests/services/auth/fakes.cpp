@@ -58,11 +58,6 @@ Result<UserRecord> FakeUserDirectory::GetUserByLogin(const std::string& login) {
   return MakeError(ErrorCode::kNotFound, "user not found");
 }
 
-Result<int64_t> FakeUserDirectory::CountUsers() {
-  FAKE_CHECK_AVAILABLE();
-  return static_cast<int64_t>(users.size());
-}
-
 Status FakeUserDirectory::StoreRefreshToken(const RefreshTokenRecord& token) {
   FAKE_CHECK_AVAILABLE();
   tokens[token.token_hash] = token;

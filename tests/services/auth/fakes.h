@@ -6,7 +6,7 @@
 #include <mutex>
 #include <string>
 
-#include "platform/clock.h"
+#include "platform/base/clock.h"
 #include "services/auth/core/attempt_counter.h"
 #include "services/auth/core/user_directory.h"
 
@@ -18,7 +18,6 @@ class FakeUserDirectory final : public UserDirectory {
   Result<UserRecord> CreateUser(const NewUser& user) override;
   Result<UserRecord> GetUser(const std::string& user_id) override;
   Result<UserRecord> GetUserByLogin(const std::string& login) override;
-  Result<int64_t> CountUsers() override;
   Status StoreRefreshToken(const RefreshTokenRecord& token) override;
   Result<RefreshTokenRecord> GetRefreshToken(const std::string& token_hash) override;
   Result<RefreshTokenRecord> RotateRefreshToken(const std::string& old_hash,

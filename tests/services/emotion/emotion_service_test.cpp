@@ -8,9 +8,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
 #include "services/emotion/core/text.h"
 #include "tests/support/test_support.h"
 

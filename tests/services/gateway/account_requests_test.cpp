@@ -11,20 +11,6 @@ namespace {
 using platform::ErrorCode;
 using ::testing::HasSubstr;
 
-TEST(Utf8Test, AcceptsValidAndRejectsBrokenSequences) {
-  EXPECT_TRUE(IsValidUtf8(""));
-  EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5"));
-  size_t at = 99;
-  EXPECT_FALSE(IsValidUtf8("ab\xff", &at));
-  EXPECT_EQ(at, 2u);
-  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // > U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));      // bad continuation
-}
-
 TEST(ParseSignUpBodyTest, AcceptsTheThreeFields) {
   auto in = ParseSignUpBody(R"({"username":"ada","email":"ada@example.com","password":"pw"})");
   ASSERT_TRUE(in.ok()) << in.error().message;
@@ -62,7 +48,7 @@ TEST(ParseSignUpBodyTest, RefusesEveryKindOfBadInputNamingTheField) {
                 "unknown field \"pasword\"");
   ExpectInvalid(ParseSignUpBody(R"({"username":"ada","email":"a@b.c","password":")" +
                                 std::string(kMaxPasswordBytes + 1, 'x') + "\"}"),
-                "\"password\" is too long");
+                "\"password\" is longer than 1024 bytes");
   ExpectInvalid(ParseSignUpBody("{\"username\":\"a\xff\",\"email\":\"a@b.c\",\"password\":\"p\"}"),
                 "field \"username\" is not valid UTF-8");
   ExpectInvalid(ParseSignUpBody(R"({"username":"a\u0000b","email":"a@b.c","password":"p"})"),
@@ -84,7 +70,7 @@ TEST(ParseLoginBodyTest, NeedsLoginAndPassword) {
   EXPECT_EQ(ok->login, "ada@example.com");
   auto missing = ParseLoginBody(R"({"login":"ada"})");
   ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.error().message, HasSubstr("missing field \"password\""));
+  EXPECT_THAT(missing.error().message, HasSubstr("field \"password\" is required"));
   auto wrong = ParseLoginBody(R"({"login":["ada"],"password":"pw"})");
   ASSERT_FALSE(wrong.ok());
   EXPECT_THAT(wrong.error().message, HasSubstr("\"login\" must be a string, not an array"));

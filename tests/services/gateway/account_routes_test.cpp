@@ -5,18 +5,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "platform/encoding.h"
-#include "platform/jwt.h"
+#include "platform/base/encoding.h"
+#include "platform/security/jwt.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -379,7 +382,7 @@ TEST_F(AccountRoutesTest, BadInputIs400NamingTheProblemAndNothingIsCreated) {
                         R"({"username":42,"email":"a@example.com","password":"long enough pw"})"),
                    "\"username\" must be a string");
   ExpectBadRequest(Post("/api/v1/auth/signup", R"({"username":"ada","password":"long enough"})"),
-                   "missing field \"email\"");
+                   "field \"email\" is required");
   ExpectBadRequest(
       Post(
           "/api/v1/auth/signup",
@@ -432,6 +435,91 @@ TEST_F(AccountRoutesTest, AuthUnreachableIs503) {
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.Json()["error"]["code"], "unavailable");
   EXPECT_THAT(r.body, HasSubstr("unavailable"));
+}
+
+TEST_F(AccountRoutesTest, NoSignUpBecomesAdminNotEvenTheFirst) {
+  // On a freshly exposed server the first account could be a stranger's; admin comes only from
+  // `moodtape-auth make-admin`.
+  Reply first = Post("/api/v1/auth/signup", SignUpBody("first", kPassword), kBodyTokens);
+  ASSERT_EQ(first.status, 201) << first.body << Logs();
+  EXPECT_EQ(first.Json()["user"]["roles"], nlohmann::json::array({"user"}));
+  Reply dead_letters =
+      Get("/api/v1/admin/dead-letters",
+          {{"Authorization", "Bearer " + first.Json()["access_token"].get<std::string>()}});
+  EXPECT_EQ(dead_letters.status, 403) << dead_letters.body;
+}
+
+TEST_F(AccountRoutesTest, JsonRoutesRefuseFormBodiesSoACrossSiteFormCannotLogAnyoneIn) {
+  ASSERT_EQ(SignUp("mallory").status, 201) << Logs();
+  // A cross-site <form enctype="text/plain"> can send a body that parses as JSON, but never with
+  // Content-Type: application/json.
+  const std::string body = LoginBody("mallory", kPassword);
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
+    Reply r = Call(http_, "POST", "/api/v1/auth/login", body, {{"Content-Type", type}});
+    EXPECT_EQ(r.status, 415) << type << " " << r.body;
+    EXPECT_TRUE(r.SetCookies().empty()) << type;
+    EXPECT_THAT(r.body, HasSubstr("application/json"));
+    EXPECT_FALSE(r.Json()["error"]["request_id"].get<std::string>().empty());
+  }
+  Reply signup = Call(http_, "POST", "/api/v1/auth/signup", SignUpBody("eve2", kPassword),
+                      {{"Content-Type", "text/plain;charset=UTF-8"}});
+  EXPECT_EQ(signup.status, 415);
+  // Parameters and case are fine on the right type.
+  Reply ok = Call(http_, "POST", "/api/v1/auth/login", body,
+                  {{"Content-Type", "Application/JSON; charset=utf-8"}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+TEST_F(AccountRoutesTest, ASignUpFloodIsRateLimitedAndEveryOtherRouteKeepsAnswering) {
+  Reply first = Post("/api/v1/auth/signup", SignUpBody("steady", kPassword), kBodyTokens);
+  ASSERT_EQ(first.status, 201) << first.body << Logs();
+  const std::string bearer = "Bearer " + first.Json()["access_token"].get<std::string>();
+
+  // 8 threads x 5 sign-ups from one address (the gateway's default allows 5 per 10 minutes),
+  // while another thread reads /health and /me. Bounded in count; every call has a timeout.
+  std::atomic<int> created{0}, limited{0}, busy{0}, other{0};
+  std::atomic<bool> missing_retry_after{false};
+  std::mutex mu;
+  std::string a_refused_name;
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 8; ++t) {
+    flood.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string name = "flood" + std::to_string(t) + "x" + std::to_string(i);
+        Reply r = Post("/api/v1/auth/signup", SignUpBody(name, kPassword));
+        if (r.status == 201) {
+          ++created;
+        } else if (r.status == 429) {
+          ++limited;
+          if (r.Header("retry-after").empty()) missing_retry_after = true;
+          std::lock_guard<std::mutex> lock(mu);
+          a_refused_name = name;
+        } else if (r.status == 503 && !r.Header("retry-after").empty()) {
+          ++busy;  // more password calls in flight than max_password_calls: refused, not queued
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  int health_ok = 0, me_ok = 0;
+  for (int i = 0; i < 20; ++i) {
+    health_ok += Get("/api/v1/health").status == 200 ? 1 : 0;
+    me_ok += Get("/api/v1/me", {{"Authorization", bearer}}).status == 200 ? 1 : 0;
+  }
+  for (auto& t : flood) t.join();
+
+  EXPECT_EQ(health_ok, 20);
+  EXPECT_EQ(me_ok, 20);
+  EXPECT_LE(created.load(), 4);  // 5 per address per window, one already used by "steady"
+  EXPECT_GE(limited.load(), 36);
+  EXPECT_EQ(created.load() + limited.load() + busy.load(), 40);
+  EXPECT_EQ(other.load(), 0) << Logs();
+  EXPECT_FALSE(missing_retry_after.load());
+  // Nothing half-done: a refused sign-up created no account.
+  ASSERT_FALSE(a_refused_name.empty());
+  EXPECT_EQ(Post("/api/v1/auth/login", LoginBody(a_refused_name, kPassword)).status, 401);
 }
 
 }  // namespace

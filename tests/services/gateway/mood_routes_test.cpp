@@ -1,9 +1,10 @@
-// The mood-job routes and the job-event WebSocket over real HTTP against a gateway HTTP server in
-// this process (GatewayHttp + MoodRoutes + EventFanout + one RedisSubscriber, wired as main.cpp
-// does), a real redis-server, and a platform::JobWorker standing in for the worker process.
-// Tokens are signed here with a fresh ES256 key (platform/jwt.h).
+// The mood-job routes and the job-event WebSocket over real HTTP against the gateway started in
+// this process through its own gateway::Start (the wiring main.cpp runs), a real redis-server,
+// and a platform::JobWorker standing in for the worker process. Tokens are signed here with a
+// fresh ES256 key (platform/security/jwt.h) whose JWKS the gateway reads.
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,15 +21,14 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include "platform/job_queue.h"
-#include "platform/job_worker.h"
-#include "platform/jwt.h"
-#include "platform/metrics.h"
-#include "platform/redis_client.h"
-#include "services/gateway/event_fanout.h"
-#include "services/gateway/gateway_http.h"
-#include "services/gateway/mood_routes.h"
-#include "services/gateway/request_auth.h"
+#include "platform/http/server.h"
+#include "platform/jobs/queue.h"
+#include "platform/jobs/worker.h"
+#include "platform/observability/metrics.h"
+#include "platform/redis/client.h"
+#include "platform/security/jwt.h"
+#include "platform/service/service_main.h"
+#include "services/gateway/serve.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -141,6 +141,53 @@ class MoodRoutesTest : public ::testing::Test {
     redis_settings_.reconnect_backoff_max = 200ms;
     redis_client_ = std::make_unique<platform::RedisClient>(redis_settings_);
 
+    signer_ = platform::JwtSigner::GenerateEs256("test-key");
+    platform::JwtKeySet keys;
+    keys.Add(signer_->PublicKey());
+    {
+      std::ofstream jwks(work_.File("jwks.json"));
+      jwks << keys.ToJwks().dump();
+    }
+
+    // The gateway as main.cpp starts it, with the test's addresses and limits. TLS is off: the
+    // routes under test call no other service (history has its own test through the stack).
+    const std::string toml = R"(
+[tls]
+enabled = false
+[jwt]
+jwks_file = ")" + work_.File("jwks.json") +
+                             R"("
+[redis]
+host = "127.0.0.1"
+port = )" + std::to_string(redis_->port()) +
+                             R"(
+pool_size = 16
+reconnect_backoff_min_ms = 20
+reconnect_backoff_max_ms = 200
+[queue]
+max_depth = )" + std::to_string(o.max_depth) +
+                             R"(
+max_attempts = 2
+backoff_base_ms = 20
+backoff_max_ms = 50
+visibility_timeout_ms = 5000
+[gateway]
+http_address = "127.0.0.1:0"
+admin_address = "127.0.0.1:0"
+static_dir = ")" + work_.path() +
+                             R"("
+worker_threads = 8
+mood_rate_limit = )" + std::to_string(o.rate_limit) +
+                             R"(
+mood_rate_window_ms = 60000
+busy_retry_after_s = 3
+websocket_send_queue = )" + std::to_string(o.websocket_send_queue) +
+                             R"(
+)";
+    gateway_ = std::make_unique<platform::InProcessService>(
+        "gateway", platform::Config::FromString(toml), gateway::Start);
+    port_ = platform::ParseHostPort(gateway_->Address("http"))->port;
+
     platform::JobQueueOptions qo;
     qo.max_depth = o.max_depth;
     qo.max_attempts = 2;
@@ -149,39 +196,18 @@ class MoodRoutesTest : public ::testing::Test {
     qo.visibility_timeout = 5000ms;
     qo.seed = 7;
     queue_ = std::make_unique<platform::JobQueue>(*redis_client_, qo);
+    ASSERT_TRUE(WaitUntil([&] { return ListenerConnected(); }, kWait));
+  }
 
-    signer_ = platform::JwtSigner::GenerateEs256("test-key");
-    auto keys = std::make_shared<platform::JwtKeySet>();
-    keys->Add(signer_->PublicKey());
-    auto verifier = std::make_shared<platform::JwtVerifier>(keys, "moodtape");
-    platform::UserTokenSettings token_settings;
-    token_settings.jwks_file = work_.File("missing-jwks.json");
-    auth_ = std::make_shared<RequestAuthenticator>(token_settings, verifier);
-
-    GatewaySettings gs;
-    gs.http.address = "127.0.0.1:0";
-    gs.http.worker_threads = 8;
-    gs.http.websocket_send_queue = o.websocket_send_queue;
-    gs.http.websocket_close_timeout = 500ms;
-    gs.static_dir = work_.path();
-    http_ = std::make_unique<GatewayHttp>(gs, metrics_);
-
-    MoodSettings ms;
-    ms.rate_limit = o.rate_limit;
-    ms.rate_window = 60000ms;
-    ms.busy_retry_after_s = 3;
-    moods_ = std::make_unique<MoodRoutes>(ms, *queue_, *redis_client_, auth_, nullptr, metrics_);
-    moods_->Register(http_->server());
-    fanout_ = std::make_unique<EventFanout>(*queue_, auth_, metrics_);
-    fanout_->Register(http_->server());
-    listener_ = std::make_unique<platform::RedisSubscriber>(
-        redis_settings_, std::vector<std::string>{queue_->EventChannelPattern()},
-        [this](std::string c, std::string p) { fanout_->OnMessage(c, p); },
-        [this](bool connected) { fanout_->OnConnection(connected); });
-    listener_->Start();
-    http_->Start();
-    port_ = http_->Port();
-    ASSERT_TRUE(WaitUntil([&] { return listener_->connected(); }, kWait));
+  double Gauge(const std::string& series) {
+    const std::string text = gateway_->metrics().Render();
+    auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + series.size() + 2));
+  }
+  bool ListenerConnected() { return Gauge("moodtape_gateway_event_listener_connected") == 1; }
+  size_t SubscriptionCount() {
+    return static_cast<size_t>(Gauge("moodtape_gateway_websocket_subscriptions"));
   }
 
   void StartWorker(platform::JobHandler handler) {
@@ -198,8 +224,7 @@ class MoodRoutesTest : public ::testing::Test {
 
   void TearDown() override {
     if (worker_) worker_->Stop(2s);
-    if (http_) http_->Stop(std::chrono::steady_clock::now() + 2s);
-    if (listener_) listener_->Stop();
+    if (gateway_) gateway_->Stop(std::chrono::steady_clock::now() + 2s);
   }
 
   std::string Token(const std::string& user, std::vector<std::string> roles = {}) {
@@ -251,17 +276,12 @@ class MoodRoutesTest : public ::testing::Test {
   }
 
   TempDir work_;
-  platform::MetricsRegistry metrics_;
   std::unique_ptr<RedisServerProcess> redis_;
   platform::RedisSettings redis_settings_;
   std::unique_ptr<platform::RedisClient> redis_client_;
   std::unique_ptr<platform::JobQueue> queue_;
   std::unique_ptr<platform::JwtSigner> signer_;
-  std::shared_ptr<RequestAuthenticator> auth_;
-  std::unique_ptr<GatewayHttp> http_;
-  std::unique_ptr<MoodRoutes> moods_;
-  std::unique_ptr<EventFanout> fanout_;
-  std::unique_ptr<platform::RedisSubscriber> listener_;
+  std::unique_ptr<platform::InProcessService> gateway_;
   std::unique_ptr<platform::JobWorker> worker_;
   int port_ = 0;
 };
@@ -351,7 +371,7 @@ TEST_F(MoodRoutesTest, SubmitSubscribeReceivesSnapshotEveryStageAndResult) {
   EXPECT_EQ(p["options"]["seed"], 9);
   EXPECT_EQ(p["options"]["allow_explicit"], true);
   EXPECT_EQ(p["request_id"], r.Header("x-request-id"));
-  EXPECT_THAT(metrics_.Render(),
+  EXPECT_THAT(gateway_->metrics().Render(),
               HasSubstr("moodtape_gateway_mood_submissions_total{outcome=\"accepted\"} 1"));
 }
 
@@ -425,7 +445,7 @@ TEST_F(MoodRoutesTest, IdempotencyKeyReturnsTheFirstJob) {
   ASSERT_EQ(other.status, 202);
   EXPECT_NE(other.Json()["job_id"], first.Json()["job_id"]);
   EXPECT_EQ(queue_->Depth("mood").value(), 2);
-  EXPECT_THAT(metrics_.Render(),
+  EXPECT_THAT(gateway_->metrics().Render(),
               HasSubstr("moodtape_gateway_mood_submissions_total{outcome=\"duplicate\"} 1"));
 }
 
@@ -443,7 +463,7 @@ TEST_F(MoodRoutesTest, RateLimitAnswers429WithRetryAfter) {
   EXPECT_THAT(limited.Json()["error"]["message"].get<std::string>(), HasSubstr("too many moods"));
   EXPECT_EQ(Submit("bob").status, 202);  // per user
   EXPECT_EQ(queue_->Depth("mood").value(), 3);
-  EXPECT_THAT(metrics_.Render(),
+  EXPECT_THAT(gateway_->metrics().Render(),
               HasSubstr("moodtape_gateway_mood_submissions_total{outcome=\"rate_limited\"} 1"));
 }
 
@@ -456,7 +476,7 @@ TEST_F(MoodRoutesTest, FullQueueAnswers503WithRetryAfter) {
   ASSERT_EQ(full.status, 503) << full.body;
   EXPECT_EQ(full.Header("retry-after"), "3");
   EXPECT_EQ(full.Json()["error"]["code"], "unavailable");
-  EXPECT_THAT(metrics_.Render(),
+  EXPECT_THAT(gateway_->metrics().Render(),
               HasSubstr("moodtape_gateway_mood_submissions_total{outcome=\"queue_full\"} 1"));
 }
 
@@ -468,12 +488,12 @@ TEST_F(MoodRoutesTest, RedisDownAnswers503AndRecoversWithoutRestart) {
   EXPECT_EQ(down.Header("retry-after"), "3");
   EXPECT_THAT(down.Json()["error"]["message"].get<std::string>(), HasSubstr("unavailable"));
   EXPECT_EQ(Call("GET", "/api/v1/jobs/abc", "", Bearer("ada")).status, 503);
-  ASSERT_TRUE(WaitUntil([&] { return !listener_->connected(); }, kWait));
+  ASSERT_TRUE(WaitUntil([&] { return !ListenerConnected(); }, kWait));
 
   redis_->Start();
   ASSERT_TRUE(WaitUntil([&] { return Submit("ada").status == 202; }, kWait));
   // The listener subscribed again by itself: events of a new job still arrive.
-  ASSERT_TRUE(WaitUntil([&] { return listener_->connected(); }, kWait));
+  ASSERT_TRUE(WaitUntil([&] { return ListenerConnected(); }, kWait));
   std::atomic<bool> gate{false};
   StartWorker(StagedHandler(&gate));
   Reply r = Submit("ada");
@@ -518,7 +538,7 @@ TEST_F(MoodRoutesTest, SocketThatNeverReadsIsClosedWhileAnotherStillGetsEvents) 
   ASSERT_FALSE(reader.error());
   reader.Send({{"type", "subscribe"}, {"job_id", id}});
   ASSERT_EQ(reader.Read()["type"], "snapshot");
-  ASSERT_TRUE(WaitUntil([&] { return fanout_->SubscriptionCount() == 2; }, kWait));
+  ASSERT_TRUE(WaitUntil([&] { return SubscriptionCount() == 2; }, kWait));
   gate = true;
 
   std::vector<json> frames;
@@ -528,8 +548,8 @@ TEST_F(MoodRoutesTest, SocketThatNeverReadsIsClosedWhileAnotherStillGetsEvents) 
   EXPECT_EQ(progress, kEvents);
   ExpectIncreasingSeq(frames);
   // The sleeper overflowed its queue and was closed; its subscription is gone.
-  EXPECT_TRUE(WaitUntil([&] { return fanout_->SubscriptionCount() == 1; }, kWait));
-  std::string text = metrics_.Render();
+  EXPECT_TRUE(WaitUntil([&] { return SubscriptionCount() == 1; }, kWait));
+  std::string text = gateway_->metrics().Render();
   EXPECT_THAT(text, ::testing::Not(HasSubstr(
                         "moodtape_gateway_websocket_events_total{outcome=\"dropped\"} 0\n")));
 }
@@ -559,7 +579,7 @@ TEST_F(MoodRoutesTest, SomeoneElsesJobIs404AndAnErrorFrame) {
   EXPECT_EQ(bad["code"], "invalid_argument");
   EXPECT_FALSE(bad["message"].get<std::string>().empty());
   // Bob's event channel never carries Ada's events, and he holds no subscription.
-  EXPECT_EQ(fanout_->SubscriptionCount(), 0u);
+  EXPECT_EQ(SubscriptionCount(), 0u);
 
   WsClient anonymous(port_, {});
   EXPECT_EQ(anonymous.error(), websocket::error::upgrade_declined);

@@ -12,9 +12,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
 #include "services/emotion/core/labels.h"
 #include "services/playlist/track_proto.h"
 #include "services/store/store_service.h"

@@ -15,7 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "platform/encoding.h"
+#include "platform/base/encoding.h"
 #include "services/store/core/migrations.h"
 #include "services/store/core/sql_storage.h"
 #include "tests/services/store/postgres_server.h"

@@ -10,9 +10,9 @@
 #include <gtest/gtest.h>
 
 #include "moodtape/store/v1/store_service.grpc.pb.h"
-#include "platform/call_context.h"
-#include "platform/grpc_channel.h"
-#include "platform/grpc_server.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/grpc/server.h"
 #include "services/store/store_service.h"
 #include "tests/support/test_support.h"
 

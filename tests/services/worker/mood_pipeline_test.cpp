@@ -176,9 +176,9 @@ TEST(ParseMoodJobTest, RejectsBadPayloadsNamingTheField) {
     std::string says;
   };
   const std::vector<Case> cases = {
-      {Json::array(), "not a JSON object"},
+      {Json::array(), "must be a JSON object"},
       {{{"desired_emotion", "fun"}}, "text"},
-      {{{"text", "   "}, {"desired_emotion", "fun"}}, "text is empty"},
+      {{{"text", "   "}, {"desired_emotion", "fun"}}, "\"text\" must not be empty"},
       {{{"text", "hi"}, {"desired_emotion", "glee"}}, "desired_emotion"},
       {{{"text", "hi"}, {"desired_emotion", "fun"}, {"length", 2}}, "length"},
       {{{"text", "hi"}, {"desired_emotion", "fun"}, {"length", "12"}}, "length"},
@@ -190,7 +190,7 @@ TEST(ParseMoodJobTest, RejectsBadPayloadsNamingTheField) {
       {{{"text", "hi"}, {"desired_emotion", "fun"}, {"options", {{"allow_explicit", "no"}}}},
        "allow_explicit"},
       {{{"text", "hi"}, {"desired_emotion", "fun"}, {"options", {{"seed", -3}}}}, "seed"},
-      {{{"text", std::string(9000, 'a')}, {"desired_emotion", "fun"}}, "8000"},
+      {{{"text", std::string(9000, 'a')}, {"desired_emotion", "fun"}}, "2000 characters"},
   };
   for (const auto& c : cases) {
     auto job = ParseMoodJob("j", "u", c.payload.dump());
