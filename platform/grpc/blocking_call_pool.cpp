@@ -45,19 +45,35 @@ BlockingCallPool::BlockingCallPool(std::string name, int threads, MetricsRegistr
 
 BlockingCallPool::~BlockingCallPool() { impl_->pool.join(); }
 
-grpc::ServerUnaryReactor* BlockingCallPool::Run(grpc::CallbackServerContext* ctx,
-                                                std::function<Status()> body) {
-  auto* reactor = ctx->DefaultReactor();
+grpc::Status BlockingCallPool::BusyStatus() {
+  return ToGrpcStatus(WithRetryAfter(
+      MakeError(ErrorCode::kResourceExhausted, "the service is busy; try again shortly"),
+      std::chrono::seconds(1)));
+}
+
+bool BlockingCallPool::TryPost(std::function<void()> work) {
   if (impl_->admitted.fetch_add(1) >= impl_->capacity) {
     impl_->admitted.fetch_sub(1);
     if (impl_->refused_full) impl_->refused_full->Inc();
-    reactor->Finish(ToGrpcStatus(WithRetryAfter(
-        MakeError(ErrorCode::kResourceExhausted, "the service is busy; try again shortly"),
-        std::chrono::seconds(1))));
-    return reactor;
+    return false;
   }
   if (impl_->in_flight) impl_->in_flight->Inc();
-  boost::asio::post(impl_->pool, [this, ctx, reactor, body = std::move(body)] {
+  boost::asio::post(impl_->pool, [this, work = std::move(work)] {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      LogError("pooled work threw", {{"error", e.what()}});
+    }
+    if (impl_->in_flight) impl_->in_flight->Dec();
+    impl_->admitted.fetch_sub(1);
+  });
+  return true;
+}
+
+grpc::ServerUnaryReactor* BlockingCallPool::Run(grpc::CallbackServerContext* ctx,
+                                                std::function<Status()> body) {
+  auto* reactor = ctx->DefaultReactor();
+  const bool posted = TryPost([this, ctx, reactor, body = std::move(body)] {
     grpc::Status status;
     if (ctx->IsCancelled() || ctx->deadline() <= std::chrono::system_clock::now()) {
       // The caller has its answer already (a deadline error); doing the work now would only
@@ -74,10 +90,9 @@ grpc::ServerUnaryReactor* BlockingCallPool::Run(grpc::CallbackServerContext* ctx
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
       }
     }
-    if (impl_->in_flight) impl_->in_flight->Dec();
-    impl_->admitted.fetch_sub(1);
     reactor->Finish(status);
   });
+  if (!posted) reactor->Finish(BusyStatus());
   return reactor;
 }
 

@@ -37,6 +37,13 @@ class BlockingCallPool {
   // (mapped with ToGrpcStatus). The request and response stay valid until the call finishes.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, std::function<Status()> body);
 
+  // Queues `work` if the pool has room (running + queued < threads + max_queued); false when it
+  // is full (the caller answers RESOURCE_EXHAUSTED). For reactors other than unary ones
+  // (streaming_call.h).
+  bool TryPost(std::function<void()> work);
+  // The refusal a full pool answers with (RESOURCE_EXHAUSTED, retry after one second).
+  static grpc::Status BusyStatus();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

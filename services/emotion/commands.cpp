@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "platform/base/command_flags.h"
 #include "services/emotion/core/dataset.h"
 #include "services/emotion/core/evaluation.h"
 #include "services/emotion/core/text.h"
@@ -15,62 +16,6 @@
 
 namespace moodtape::emotion {
 namespace {
-
-// --name value / --flag parsing; unknown options are a usage error.
-class Flags {
- public:
-  Flags(const std::vector<std::string>& args, const std::vector<std::string>& with_value,
-        const std::vector<std::string>& switches) {
-    for (size_t i = 0; i < args.size(); ++i) {
-      const std::string& a = args[i];
-      std::string name = a, value;
-      bool has_inline = false;
-      if (const auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-        name = a.substr(0, eq), value = a.substr(eq + 1), has_inline = true;
-      }
-      if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
-        values_[name] = "1";
-      } else if (std::find(with_value.begin(), with_value.end(), name) != with_value.end()) {
-        if (!has_inline) {
-          if (i + 1 >= args.size()) {
-            error_ = name + " needs a value";
-            return;
-          }
-          value = args[++i];
-        }
-        values_[name] = value;
-      } else {
-        error_ = "unknown option " + a;
-        return;
-      }
-    }
-  }
-  const std::string& error() const { return error_; }
-  bool Has(const std::string& n) const { return values_.count(n) > 0; }
-  std::string Get(const std::string& n, const std::string& def) const {
-    const auto it = values_.find(n);
-    return it == values_.end() ? def : it->second;
-  }
-  template <typename T>
-  bool Number(const std::string& n, T* out) {
-    if (!Has(n)) return true;
-    try {
-      size_t used = 0;
-      const std::string v = values_[n];
-      const double d = std::stod(v, &used);
-      if (used != v.size()) throw std::invalid_argument(v);
-      *out = static_cast<T>(d);
-      return true;
-    } catch (...) {
-      error_ = n + " needs a number";
-      return false;
-    }
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-  std::string error_;
-};
 
 std::vector<std::string> SplitCommas(const std::string& s) {
   std::vector<std::string> out;
@@ -114,7 +59,7 @@ std::string UsageText() {
 }
 
 int RunTrainCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  Flags f(args,
+  platform::CommandFlags f(args,
           {"--data", "--out", "--lr", "--epoch", "--dim", "--ngrams", "--minn", "--maxn",
            "--bucket", "--ensemble", "--loss", "--seed", "--oversample", "--goemotions",
            "--bias-weight", "--l2", "--hash-bits", "--char-ngrams"},
@@ -187,7 +132,7 @@ int RunTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
 }
 
 int RunEvalCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  Flags f(args, {"--test", "--model"}, {"--json"});
+  platform::CommandFlags f(args, {"--test", "--model"}, {"--json"});
   if (!f.error().empty() || !f.Has("--test")) {
     err << "eval: " << (f.error().empty() ? "--test FILE is required" : f.error()) << "\n"
         << UsageText();
@@ -263,7 +208,7 @@ int RunEvalCommand(const std::vector<std::string>& args, std::ostream& out, std:
 
 int RunPredictCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                       std::ostream& err) {
-  Flags f(args, {"--model"}, {});
+  platform::CommandFlags f(args, {"--model"}, {});
   if (!f.error().empty()) {
     err << "predict: " << f.error() << "\n" << UsageText();
     return 2;

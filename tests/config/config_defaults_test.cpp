@@ -18,6 +18,7 @@
 #include "services/gateway/gateway_http.h"
 #include "services/gateway/mood_routes.h"
 #include "services/playlist/serve.h"
+#include "services/producer/serve.h"
 #include "services/store/store_service.h"
 #include "services/worker/serve.h"
 #include "tests/support/test_support.h"
@@ -48,6 +49,7 @@ std::map<std::string, std::string> CodeDefaults() {
   emotion::ReadServeSettings(config);
   playlist::ReadServeSettings(config);
   worker::ReadWorkerSettings(config);
+  producer::ReadProducerSettings(config);
   platform::Config shared = platform::Config::FromString("");
   launcher::ReadLauncherSettings(config, shared);
   auto defaults = config.DefaultsSeen();

@@ -1,0 +1,255 @@
+#include "services/producer/producer_service.h"
+
+#include <chrono>
+#include <random>
+
+#include "platform/base/log.h"
+#include "platform/base/text.h"
+#include "platform/grpc/status.h"
+#include "platform/grpc/streaming_call.h"
+#include "services/producer/core/song_sheet.h"
+
+namespace moodtape::producer {
+namespace {
+
+using platform::ErrorCode;
+using platform::MakeError;
+
+constexpr size_t kChunkBytes = 64 * 1024;
+
+std::optional<RenderFormat> FormatOf(v1::AudioFormat format) {
+  switch (format) {
+    case v1::AUDIO_FORMAT_OGG:
+      return RenderFormat::kOgg;
+    case v1::AUDIO_FORMAT_MP3:
+      return RenderFormat::kMp3;
+    case v1::AUDIO_FORMAT_MIDI:
+      return RenderFormat::kMidi;
+    case v1::AUDIO_FORMAT_LRC:
+      return RenderFormat::kLrc;
+    case v1::AUDIO_FORMAT_STEMS:
+      return RenderFormat::kStems;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string GenreIds() {
+  std::string all;
+  for (const auto& g : AllGenres()) all += (all.empty() ? "" : ", ") + std::string(g.id);
+  return all;
+}
+
+uint64_t FreshSeed() {
+  std::random_device device;
+  return (uint64_t{device()} << 32) | device();
+}
+
+}  // namespace
+
+platform::AccessPolicy ProducerAccessPolicy() {
+  platform::AccessPolicy policy;
+  policy.Allow("/moodtape.producer.v1.ProducerService/WriteSong", {"worker", "cli"});
+  policy.Allow("/moodtape.producer.v1.ProducerService/RenderSong", {"worker", "cli"});
+  policy.Allow("/moodtape.producer.v1.ProducerService/ListGenres", {"gateway", "worker", "cli"});
+  policy.Allow("/moodtape.superstar.v1.SongGenerator/*", {"worker", "cli"});
+  return policy;
+}
+
+std::optional<Genre> GenreOfCategory(int category) {
+  switch (category) {
+    case superstar::v1::MUSIC_CATEGORY_GANGSTA_RAP:
+      return Genre::kGangstaRap;
+    case superstar::v1::MUSIC_CATEGORY_HEAVY_METAL:
+      return Genre::kHeavyMetal;
+    case superstar::v1::MUSIC_CATEGORY_POLISH_DISCO_POLO:
+      return Genre::kDiscoPolo;
+    case superstar::v1::MUSIC_CATEGORY_POP:
+      return Genre::kPop;
+    case superstar::v1::MUSIC_CATEGORY_SYNTHWAVE:
+      return Genre::kSynthwave;
+    case superstar::v1::MUSIC_CATEGORY_BLUES:
+      return Genre::kBlues;
+    case superstar::v1::MUSIC_CATEGORY_PUNK:
+      return Genre::kPunk;
+    default:
+      return std::nullopt;
+  }
+}
+
+platform::Result<SongRequest> FromProto(const v1::SongSpec& spec) {
+  SongRequest request;
+  auto genre = ParseGenre(spec.genre());
+  if (!genre) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "field \"genre\" must be one of: " + GenreIds() + " (ListGenres)");
+  }
+  request.genre = *genre;
+  request.theme = spec.theme();
+  request.seed = spec.seed();
+  request.index_in_album = spec.index();
+  if (auto valid = ValidateSongRequest(request); !valid.ok()) return valid.error();
+  request.theme = std::string(platform::TrimWhitespace(request.theme));
+  return request;
+}
+
+void ToProto(const Song& song, v1::WrittenSong* out) {
+  const nlohmann::json j = SongJson(song);
+  out->set_title(song.lyrics.title);
+  out->set_genre(std::string(GenreId(song.request.genre)));
+  out->set_key(song.composition.key_name);
+  out->set_tempo_bpm(j["tempo_bpm"].get<double>());
+  out->set_time_signature(j["time_signature"].get<std::string>());
+  out->set_swing(j["swing"].get<double>());
+  out->set_duration_seconds(j["duration_seconds"].get<double>());
+  out->set_lyrics(LyricsText(song.lyrics));
+  auto* spec = out->mutable_spec();
+  spec->set_genre(std::string(GenreId(song.request.genre)));
+  spec->set_theme(song.request.theme);
+  spec->set_seed(song.request.seed);
+  spec->set_index(song.request.index_in_album);
+  for (const auto& s : j["sections"]) {
+    auto* section = out->add_sections();
+    section->set_label(s["label"].get<std::string>());
+    section->set_kind(s["kind"].get<std::string>());
+    section->set_bars(s["bars"].get<int>());
+    section->set_repeat_of(s["repeat_of"].get<int>());
+    section->set_start_seconds(s.value("start_seconds", 0.0));
+    for (const auto& chord : s.value("chords", nlohmann::json::array())) {
+      section->add_chords(chord.get<std::string>());
+    }
+    for (const auto& l : s["lines"]) {
+      auto* line = section->add_lines();
+      line->set_text(l["text"].get<std::string>());
+      line->set_syllables(l["syllables"].get<int>());
+      line->set_target_syllables(l.value("target_syllables", 0));
+      line->set_rhyme(l["rhyme"].get<std::string>());
+      line->set_rhyme_sound(l["rhyme_sound"].get<std::string>());
+      line->set_start_seconds(l.value("start_seconds", 0.0));
+    }
+  }
+}
+
+ProducerServiceImpl::ProducerServiceImpl(const SongEngine& engine, platform::BlockingCallPool& pool,
+                                         platform::MetricsRegistry& metrics)
+    : engine_(engine),
+      pool_(pool),
+      render_seconds_(metrics.AddHistogram("moodtape_producer_render_seconds",
+                                           "Time to render and encode one song file, by format.",
+                                           {"format"})) {}
+
+grpc::ServerUnaryReactor* ProducerServiceImpl::WriteSong(grpc::CallbackServerContext* ctx,
+                                                         const v1::WriteSongRequest* req,
+                                                         v1::WriteSongResponse* res) {
+  return pool_.Run(ctx, [this, req, res]() -> platform::Status {
+    auto request = FromProto(req->song());
+    if (!request.ok()) return request.error();
+    auto song = engine_.Write(*request);
+    if (!song.ok()) return song.error();
+    ToProto(*song, res->mutable_song());
+    return platform::Status::Ok();
+  });
+}
+
+grpc::ServerWriteReactor<v1::RenderSongResponse>* ProducerServiceImpl::RenderSong(
+    grpc::CallbackServerContext* ctx, const v1::RenderSongRequest* req) {
+  return platform::RunStreaming<v1::RenderSongResponse>(
+      pool_, ctx,
+      [this, req](platform::StreamSink<v1::RenderSongResponse>& out) -> platform::Status {
+        auto request = FromProto(req->song());
+        if (!request.ok()) return request.error();
+        auto format = FormatOf(req->format());
+        if (!format) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "field \"format\" must be one of OGG, MP3, MIDI, LRC, STEMS");
+        }
+        auto song = engine_.Write(*request);
+        if (!song.ok()) return song.error();
+        const auto start = std::chrono::steady_clock::now();
+        auto file = engine_.Render(*song, *format, &out.cancelled());
+        if (!file.ok()) return file.error();
+        render_seconds_.WithLabels({RenderFormatName(*format)})
+            .Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+
+        v1::RenderSongResponse header;
+        auto* h = header.mutable_header();
+        h->set_format(req->format());
+        h->set_media_type(file->media_type);
+        h->set_file_name(file->file_name);
+        h->set_duration_seconds(file->duration_seconds);
+        h->set_loudness_lufs(file->loudness.integrated_lufs);
+        h->set_true_peak_dbtp(file->loudness.true_peak_dbtp);
+        h->set_size_bytes(static_cast<int64_t>(file->bytes.size()));
+        h->set_title(song->lyrics.title);
+        if (!out.Send(std::move(header))) return MakeError(ErrorCode::kCancelled, "cancelled");
+        for (size_t at = 0; at < file->bytes.size(); at += kChunkBytes) {
+          v1::RenderSongResponse chunk;
+          chunk.set_chunk(file->bytes.substr(at, kChunkBytes));
+          if (!out.Send(std::move(chunk))) return MakeError(ErrorCode::kCancelled, "cancelled");
+        }
+        return platform::Status::Ok();
+      });
+}
+
+grpc::ServerUnaryReactor* ProducerServiceImpl::ListGenres(grpc::CallbackServerContext* ctx,
+                                                          const v1::ListGenresRequest*,
+                                                          v1::ListGenresResponse* res) {
+  for (const auto& g : AllGenres()) {
+    auto* genre = res->add_genres();
+    genre->set_id(std::string(g.id));
+    genre->set_name(std::string(g.name));
+    genre->set_description(std::string(g.description));
+    genre->set_min_tempo_bpm(g.min_tempo_bpm);
+    genre->set_max_tempo_bpm(g.max_tempo_bpm);
+  }
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+SongGeneratorImpl::SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool)
+    : engine_(engine), pool_(pool) {}
+
+grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* SongGeneratorImpl::GenerateLyrics(
+    grpc::CallbackServerContext* ctx, const superstar::v1::GenerateLyricsRequest* req) {
+  using Response = superstar::v1::GenerateLyricsResponse;
+  return platform::RunStreaming<Response>(
+      pool_, ctx, [this, req](platform::StreamSink<Response>& out) -> platform::Status {
+        auto genre = GenreOfCategory(req->category());
+        if (!genre) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "field \"category\" is not a MusicCategory (0..6)");
+        }
+        if (req->songs_count() < 1 || req->songs_count() > kMaxSongsPerAlbum) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "field \"songs_count\" must be an integer from 1 to " +
+                               std::to_string(kMaxSongsPerAlbum));
+        }
+        SongRequest first;
+        first.genre = *genre;
+        first.theme = std::string(platform::TrimWhitespace(req->songs_theme()));
+        first.seed = req->seed() != 0 ? req->seed() : FreshSeed();
+        if (!platform::IsValidUtf8(req->songs_theme())) {
+          return MakeError(ErrorCode::kInvalidArgument, "field \"songs_theme\" is not valid UTF-8");
+        }
+        if (auto valid = ValidateSongRequest(first); !valid.ok()) {
+          // The source names the field songs_theme.
+          std::string message = valid.error().message;
+          if (auto at = message.find("\"theme\""); at != std::string::npos) {
+            message.replace(at, 7, "\"songs_theme\"");
+          }
+          return MakeError(ErrorCode::kInvalidArgument, message);
+        }
+        return engine_.WriteAlbum(first, req->songs_count(), [&](Song song) {
+          Response r;
+          r.set_title(song.lyrics.title);
+          r.set_text(LyricsText(song.lyrics));
+          r.set_index(song.request.index_in_album);
+          r.set_seed(song.request.seed);
+          return !out.cancelled().load() && out.Send(std::move(r));
+        });
+      });
+}
+
+}  // namespace moodtape::producer

@@ -1,0 +1,23 @@
+// moodtape-producer as a running service: the song engine (dictionary, WordNet, SoundFont loaded
+// once) behind ProducerService and the source's SongGenerator.
+#pragma once
+
+#include "platform/base/config.h"
+#include "platform/service/service_main.h"
+#include "services/producer/commands.h"
+#include "services/producer/producer_service.h"
+
+namespace moodtape::producer {
+
+struct ProducerSettings {
+  EngineOptions engine;            // [producer] cmu_dir, wordnet_dir, soundfont
+  ProducerServiceOptions service;  // [producer] render_threads, render_queue
+};
+
+// Reads [producer]; throws platform::ConfigError naming a bad key.
+ProducerSettings ReadProducerSettings(platform::Config& config);
+
+// Loads the engine (about half a second) and serves; /readyz turns 200 once it can render.
+platform::ServiceHooks Start(platform::ServiceContext& ctx);
+
+}  // namespace moodtape::producer
