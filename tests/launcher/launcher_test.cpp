@@ -22,6 +22,7 @@
 #include "platform/grpc/channel.h"
 #include "platform/redis/client.h"
 #include "tests/support/hermetic_env.h"
+#include "tools/launcher/launcher.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::testing {
@@ -102,11 +103,12 @@ TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
   int http_port = FreePort();
   std::string bin_dir = BinaryDir() + "/bin";
   auto env = HermeticEnv(dir, redis_port, http_port, bin_dir);
-  bool have_gateway = access((bin_dir + "/moodtape-gateway").c_str(), X_OK) == 0;
-  if (!have_gateway) {
-    // Not a skip: redis, the prefixes, the URL line and the clean stop are still checked.
-    std::cout << "NOTE: " << bin_dir << "/moodtape-gateway is not built; checking the launcher "
-              << "with the services that are\n";
+  // `make test` builds every service first; a missing one is a broken build, not a reason to
+  // check less.
+  for (const auto& service : launcher::DefaultServiceOrder()) {
+    if (service == "designer") continue;  // not written yet (the albums issue)
+    ASSERT_EQ(access((bin_dir + "/moodtape-" + service).c_str(), X_OK), 0)
+        << bin_dir << "/moodtape-" << service << " is not built";
   }
 
   ChildProcess launcher({LauncherBinary()}, env, dir.File("launcher.out"), SourceDir());
@@ -133,7 +135,7 @@ TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
   EXPECT_NE(ReadFile(dir.File("var/log/redis.log")).find("Ready to accept connections"),
             std::string::npos);
 
-  if (have_gateway) {
+  {
     int status = 0;
     EXPECT_TRUE(WaitUntil(
         [&] {
@@ -144,8 +146,11 @@ TEST(LauncherTest, StartsEverythingBuiltAndStopsCleanlyOnSigint) {
         << "GET /api/v1/health answered " << status;
     EXPECT_TRUE(HasLine(output, "^gateway  \\| ")) << output;
   }
-  if (access((bin_dir + "/moodtape-playlist").c_str(), X_OK) == 0) {
-    CheckPlaylistServesTheDefaultCatalogue(dir, env);
+  CheckPlaylistServesTheDefaultCatalogue(dir, env);
+  // Every built service started and said so (the producer loads its dictionary and SoundFont).
+  for (const auto& service : launcher::DefaultServiceOrder()) {
+    if (service == "designer") continue;
+    EXPECT_TRUE(HasLine(output, "^launcher \\| started " + service + " \\(pid")) << service;
   }
   // Every line is "<name padded to 8> | ...".
   EXPECT_TRUE(HasLine(output, "^redis    \\| ")) << output;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -255,18 +256,36 @@ TEST_F(JobQueueTest, RetriesWithBackoffThenSucceeds) {
   EXPECT_EQ(queue_.DeadLetterDepth("flaky").value(), 0);
 }
 
+// "Full jitter" (uniform over [0, ceiling], the ceiling doubling per attempt up to the cap) is
+// what keeps many workers retrying a failed dependency from hitting it in lockstep. Bounds alone
+// would pass for a constant 0 or a fixed delay, so the test also asks for the spread: with a seeded
+// generator, 200 draws per attempt fill the whole range (some near 0, some near the ceiling, many
+// distinct values) and their mean follows the ceiling (about half of it).
 TEST_F(JobQueueTest, RetryDelayIsFullJitterUnderTheExponentialCeiling) {
   JobQueueOptions options = TestOptions();
   options.backoff_base = milliseconds(100);
   options.backoff_max = milliseconds(1000);
+  options.seed = 42;
   JobQueue q(redis_, options, clock_);
   for (int attempt = 1; attempt <= 8; ++attempt) {
-    int64_t ceiling = std::min<int64_t>(1000, 100LL << (attempt - 1));
-    for (int i = 0; i < 50; ++i) {
-      int64_t d = q.RetryDelay(attempt).count();
-      EXPECT_GE(d, 0);
-      EXPECT_LE(d, ceiling);
+    const int64_t ceiling = std::min<int64_t>(1000, 100LL << (attempt - 1));
+    std::set<int64_t> distinct;
+    int64_t low = ceiling, high = 0, sum = 0;
+    constexpr int kDraws = 200;
+    for (int i = 0; i < kDraws; ++i) {
+      const int64_t d = q.RetryDelay(attempt).count();
+      ASSERT_GE(d, 0);
+      ASSERT_LE(d, ceiling);
+      low = std::min(low, d);
+      high = std::max(high, d);
+      sum += d;
+      distinct.insert(d);
     }
+    EXPECT_LT(low, ceiling / 10) << "attempt " << attempt << ": never near 0";
+    EXPECT_GT(high, ceiling * 9 / 10) << "attempt " << attempt << ": never near the ceiling";
+    EXPECT_GT(distinct.size(), std::min<size_t>(50, static_cast<size_t>(ceiling) / 2));
+    const double mean = static_cast<double>(sum) / kDraws;
+    EXPECT_NEAR(mean, ceiling / 2.0, ceiling * 0.15) << "attempt " << attempt;
   }
 }
 
