@@ -93,9 +93,27 @@ platform::Result<SongRequest> FromProto(const v1::SongSpec& spec) {
   return request;
 }
 
-void ToProto(const Song& song, v1::WrittenSong* out) {
+platform::Family<platform::Counter>& LyricsCounter(platform::MetricsRegistry& metrics) {
+  return metrics.AddCounter("moodtape_producer_lyrics_total",
+                            "Songs by who wrote the lyrics (builtin, openai) and outcome (ok, or "
+                            "fallback: the model failed and the builtin writer answered).",
+                            {"by", "outcome"});
+}
+
+void RecordLyricsOrigin(platform::Family<platform::Counter>& lyrics, const LyricsOrigin& origin) {
+  if (origin.fallback_reason.empty()) {
+    lyrics.WithLabels({origin.by, "ok"}).Inc();
+    return;
+  }
+  lyrics.WithLabels({"builtin", "fallback"}).Inc();
+  platform::LogWarn("lyrics model not used; the builtin writer answered",
+                    {{"reason", origin.fallback_reason}});
+}
+
+void ToProto(const Song& song, const LyricsOrigin& origin, v1::WrittenSong* out) {
   const nlohmann::json j = SongJson(song);
   out->set_title(song.lyrics.title);
+  out->set_lyrics_by(origin.by);
   out->set_genre(std::string(GenreId(song.request.genre)));
   out->set_key(song.composition.key_name);
   out->set_tempo_bpm(j["tempo_bpm"].get<double>());
@@ -136,7 +154,8 @@ ProducerServiceImpl::ProducerServiceImpl(const SongEngine& engine, platform::Blo
       pool_(pool),
       render_seconds_(metrics.AddHistogram("moodtape_producer_render_seconds",
                                            "Time to render and encode one song file, by format.",
-                                           {"format"})) {}
+                                           {"format"})),
+      lyrics_(LyricsCounter(metrics)) {}
 
 grpc::ServerUnaryReactor* ProducerServiceImpl::WriteSong(grpc::CallbackServerContext* ctx,
                                                          const v1::WriteSongRequest* req,
@@ -144,9 +163,11 @@ grpc::ServerUnaryReactor* ProducerServiceImpl::WriteSong(grpc::CallbackServerCon
   return pool_.Run(ctx, [this, req, res]() -> platform::Status {
     auto request = FromProto(req->song());
     if (!request.ok()) return request.error();
-    auto song = engine_.Write(*request);
+    LyricsOrigin origin;
+    auto song = engine_.Write(*request, &origin);
     if (!song.ok()) return song.error();
-    ToProto(*song, res->mutable_song());
+    RecordLyricsOrigin(lyrics_, origin);
+    ToProto(*song, origin, res->mutable_song());
     return platform::Status::Ok();
   });
 }
@@ -163,7 +184,15 @@ grpc::ServerWriteReactor<v1::RenderSongResponse>* ProducerServiceImpl::RenderSon
           return MakeError(ErrorCode::kInvalidArgument,
                            "field \"format\" must be one of OGG, MP3, MIDI, LRC, STEMS");
         }
-        auto song = engine_.Write(*request);
+        if (!platform::IsValidUtf8(req->lyrics()) || !platform::IsValidUtf8(req->title())) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "fields \"lyrics\" and \"title\" must be UTF-8");
+        }
+        // Given words are sung as given; otherwise the spec's builtin song (never a model's:
+        // asking again would give other words than the ones WriteSong returned).
+        auto song = req->lyrics().empty()
+                        ? engine_.WriteWithoutModel(*request)
+                        : engine_.WriteWithLyrics(*request, req->lyrics(), req->title());
         if (!song.ok()) return song.error();
         const auto start = std::chrono::steady_clock::now();
         auto file = engine_.Render(*song, *format, &out.cancelled());
@@ -208,8 +237,9 @@ grpc::ServerUnaryReactor* ProducerServiceImpl::ListGenres(grpc::CallbackServerCo
   return reactor;
 }
 
-SongGeneratorImpl::SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool)
-    : engine_(engine), pool_(pool) {}
+SongGeneratorImpl::SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool,
+                                     platform::MetricsRegistry& metrics)
+    : engine_(engine), pool_(pool), lyrics_(LyricsCounter(metrics)) {}
 
 grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* SongGeneratorImpl::GenerateLyrics(
     grpc::CallbackServerContext* ctx, const superstar::v1::GenerateLyricsRequest* req) {
@@ -241,14 +271,16 @@ grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* SongGeneratorIm
           }
           return MakeError(ErrorCode::kInvalidArgument, message);
         }
-        return engine_.WriteAlbum(first, req->songs_count(), [&](Song song) {
-          Response r;
-          r.set_title(song.lyrics.title);
-          r.set_text(LyricsText(song.lyrics));
-          r.set_index(song.request.index_in_album);
-          r.set_seed(song.request.seed);
-          return !out.cancelled().load() && out.Send(std::move(r));
-        });
+        return engine_.WriteAlbum(first, req->songs_count(),
+                                  [&](Song song, const LyricsOrigin& origin) {
+                                    RecordLyricsOrigin(lyrics_, origin);
+                                    Response r;
+                                    r.set_title(song.lyrics.title);
+                                    r.set_text(LyricsText(song.lyrics));
+                                    r.set_index(song.request.index_in_album);
+                                    r.set_seed(song.request.seed);
+                                    return !out.cancelled().load() && out.Send(std::move(r));
+                                  });
       });
 }
 

@@ -23,7 +23,7 @@ platform::AccessPolicy ProducerAccessPolicy();
 // The request's song, validated: kInvalidArgument naming the field (an unknown genre, a theme
 // that is empty, over 200 characters or not UTF-8, an index outside 0..9).
 platform::Result<SongRequest> FromProto(const v1::SongSpec& spec);
-void ToProto(const Song& song, v1::WrittenSong* out);
+void ToProto(const Song& song, const LyricsOrigin& origin, v1::WrittenSong* out);
 
 struct ProducerServiceOptions {
   int threads = 2;  // [producer] render_threads: songs written or rendered at once
@@ -49,11 +49,13 @@ class ProducerServiceImpl final : public v1::ProducerService::CallbackService {
   const SongEngine& engine_;
   platform::BlockingCallPool& pool_;
   platform::Family<platform::Histogram>& render_seconds_;
+  platform::Family<platform::Counter>& lyrics_;
 };
 
 class SongGeneratorImpl final : public superstar::v1::SongGenerator::CallbackService {
  public:
-  SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool);
+  SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool,
+                    platform::MetricsRegistry& metrics);
 
   grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* GenerateLyrics(
       grpc::CallbackServerContext* ctx, const superstar::v1::GenerateLyricsRequest* req) override;
@@ -61,7 +63,13 @@ class SongGeneratorImpl final : public superstar::v1::SongGenerator::CallbackSer
  private:
   const SongEngine& engine_;
   platform::BlockingCallPool& pool_;
+  platform::Family<platform::Counter>& lyrics_;
 };
+
+// Counts who wrote a song's lyrics (moodtape_producer_lyrics_total{by,outcome}) and logs a
+// warning when a text model's answer was not used.
+void RecordLyricsOrigin(platform::Family<platform::Counter>& lyrics, const LyricsOrigin& origin);
+platform::Family<platform::Counter>& LyricsCounter(platform::MetricsRegistry& metrics);
 
 // The genre of a source MusicCategory; nullopt for a number the source never had.
 std::optional<Genre> GenreOfCategory(int category);

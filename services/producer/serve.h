@@ -5,13 +5,18 @@
 #include "platform/base/config.h"
 #include "platform/service/service_main.h"
 #include "services/producer/commands.h"
+#include "services/producer/openai_lyrics.h"
 #include "services/producer/producer_service.h"
 
 namespace moodtape::producer {
 
 struct ProducerSettings {
-  EngineOptions engine;            // [producer] cmu_dir, wordnet_dir, soundfont
-  ProducerServiceOptions service;  // [producer] render_threads, render_queue
+  EngineOptions engine;                    // [producer] cmu_dir, wordnet_dir, soundfont
+  ProducerServiceOptions service;          // [producer] render_threads, render_queue
+  std::string lyrics_backend = "builtin";  // [producer] lyrics_backend: builtin | openai
+  // [producer] openai_base_url, openai_model, openai_timeout_ms; the key from the environment
+  // (MOODTAPE_OPENAI_API_KEY) only.
+  OpenAiSettings openai;
 };
 
 // Reads [producer]; throws platform::ConfigError naming a bad key.

@@ -113,19 +113,46 @@ platform::Result<std::unique_ptr<SongEngine>> SongEngine::Load(const EngineOptio
 
 SongEngine::~SongEngine() = default;
 
-Song SongEngine::WriteOne(const SongRequest& request, const ThemeField& field,
-                          AlbumLines& album) const {
+Song SongEngine::WriteOne(const SongRequest& request, const ThemeField& field, AlbumLines& album,
+                          bool ask_model, LyricsOrigin* origin) const {
   SongRandom random = SongStream(request);
   Song song;
   song.request = request;
   SongRandom form_random = random.Fork("form");
   song.form = MakeForm(request.genre, form_random);
-  SongRandom lyrics_random = random.Fork("lyrics");
-  song.lyrics = writer_->Write(song.form, field, lyrics_random, album);
+  LyricsOrigin who;
+  if (ask_model && model_) {
+    auto answer = model_->Complete(MakeLyricsPrompt(song.form, request.theme));
+    if (answer.ok()) {
+      auto lyrics = LyricsFromText(song.form, *answer, *dictionary_, album);
+      if (lyrics.ok()) {
+        song.lyrics = std::move(lyrics).value();
+        who.by = std::string(model_->name());
+      } else {
+        who.fallback_reason = "unusable answer: " + lyrics.error().message;
+      }
+    } else {
+      who.fallback_reason = answer.error().message;
+    }
+  }
+  if (who.by == "builtin") {
+    SongRandom lyrics_random = random.Fork("lyrics");
+    song.lyrics = writer_->Write(song.form, field, lyrics_random, album);
+  }
+  if (origin != nullptr) *origin = std::move(who);
   return song;
 }
 
-platform::Result<Song> SongEngine::Write(const SongRequest& request) const {
+platform::Result<Song> SongEngine::WriteWithoutModel(const SongRequest& request) const {
+  return WriteSong(request, /*ask_model=*/false, nullptr);
+}
+
+platform::Result<Song> SongEngine::Write(const SongRequest& request, LyricsOrigin* origin) const {
+  return WriteSong(request, /*ask_model=*/true, origin);
+}
+
+platform::Result<Song> SongEngine::WriteSong(const SongRequest& request, bool ask_model,
+                                             LyricsOrigin* origin) const {
   if (auto valid = ValidateSongRequest(request); !valid.ok()) return valid.error();
   const ThemeField field = BuildThemeField(request.theme, *wordnet_, *dictionary_);
   AlbumLines album;
@@ -133,16 +160,41 @@ platform::Result<Song> SongEngine::Write(const SongRequest& request) const {
   for (int i = 0; i < request.index_in_album; ++i) {
     SongRequest earlier = request;
     earlier.index_in_album = i;
-    WriteOne(earlier, field, album);
+    WriteOne(earlier, field, album, /*ask_model=*/false, nullptr);
   }
-  Song song = WriteOne(request, field, album);
+  Song song = WriteOne(request, field, album, ask_model, origin);
   SongRandom compose_random = SongStream(request).Fork("compose");
   song.composition = Compose(song.lyrics, request.genre, compose_random);
   return song;
 }
 
-platform::Status SongEngine::WriteAlbum(const SongRequest& first, int count,
-                                        const std::function<bool(Song)>& on_song) const {
+platform::Result<Song> SongEngine::WriteWithLyrics(const SongRequest& request,
+                                                   std::string_view lyrics_text,
+                                                   std::string_view title) const {
+  if (auto valid = ValidateSongRequest(request); !valid.ok()) return valid.error();
+  SongRandom random = SongStream(request);
+  Song song;
+  song.request = request;
+  SongRandom form_random = random.Fork("form");
+  song.form = MakeForm(request.genre, form_random);
+  std::string text;
+  if (!title.empty()) text = "Title: " + std::string(title) + "\n";
+  text += lyrics_text;
+  AlbumLines album;  // given words: no album to keep apart from
+  auto lyrics = LyricsFromText(song.form, text, *dictionary_, album);
+  if (!lyrics.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "field \"lyrics\" does not fit the song's form: " + lyrics.error().message);
+  }
+  song.lyrics = std::move(lyrics).value();
+  SongRandom compose_random = SongStream(request).Fork("compose");
+  song.composition = Compose(song.lyrics, request.genre, compose_random);
+  return song;
+}
+
+platform::Status SongEngine::WriteAlbum(
+    const SongRequest& first, int count,
+    const std::function<bool(Song, const LyricsOrigin&)>& on_song) const {
   if (count < 1 || count > kMaxSongsPerAlbum) {
     return MakeError(
         ErrorCode::kInvalidArgument,
@@ -155,10 +207,11 @@ platform::Status SongEngine::WriteAlbum(const SongRequest& first, int count,
   AlbumLines album;
   for (int i = 0; i < count; ++i) {
     request.index_in_album = i;
-    Song song = WriteOne(request, field, album);
+    LyricsOrigin origin;
+    Song song = WriteOne(request, field, album, /*ask_model=*/true, &origin);
     SongRandom compose_random = SongStream(request).Fork("compose");
     song.composition = Compose(song.lyrics, request.genre, compose_random);
-    if (!on_song(std::move(song))) return MakeError(ErrorCode::kCancelled, "cancelled");
+    if (!on_song(std::move(song), origin)) return MakeError(ErrorCode::kCancelled, "cancelled");
   }
   return platform::Status::Ok();
 }

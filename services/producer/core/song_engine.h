@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "platform/base/error.h"
+#include "services/producer/core/lyrics/lyric_prompt.h"
 #include "services/producer/core/lyrics/lyric_writer.h"
 #include "services/producer/core/song.h"
 #include "services/producer/core/sound/audio.h"
@@ -36,6 +37,22 @@ struct EngineOptions {
 // Checks a request as every API takes it. kInvalidArgument naming the field: a theme that is
 // empty after trimming, longer than 200 characters or not UTF-8; an index outside 0..9.
 platform::Status ValidateSongRequest(const SongRequest& request);
+
+// A text model the engine may ask for lyrics instead of its builtin writer (an OpenAI-compatible
+// chat endpoint in the service: services/producer/openai_lyrics.h). Any error, and any answer
+// that does not fit the form, makes the builtin writer answer instead.
+class LyricsModel {
+ public:
+  virtual ~LyricsModel() = default;
+  virtual platform::Result<std::string> Complete(const LyricsPrompt& prompt) const = 0;
+  virtual std::string_view name() const = 0;  // "openai"
+};
+
+// Who wrote a song's lyrics, for logs, metrics and the song's JSON.
+struct LyricsOrigin {
+  std::string by = "builtin";   // "builtin" or the model's name
+  std::string fallback_reason;  // why the model's answer was not used ("" when it was, or none)
+};
 
 enum class RenderFormat { kOgg, kMp3, kMidi, kLrc, kStems };
 
@@ -60,14 +77,28 @@ class SongEngine {
   static platform::Result<std::unique_ptr<SongEngine>> Load(const EngineOptions& options = {});
   ~SongEngine();
 
+  // Uses `model` for lyrics from now on (nullptr: the builtin writer). Call before serving.
+  void SetLyricsModel(std::shared_ptr<const LyricsModel> model) { model_ = std::move(model); }
+
   // Song `request.index_in_album` of its album (writing the earlier songs' lyrics first so no
-  // line repeats). Deterministic. kInvalidArgument from ValidateSongRequest.
-  platform::Result<Song> Write(const SongRequest& request) const;
+  // line repeats). Deterministic with the builtin writer. kInvalidArgument from
+  // ValidateSongRequest. With a lyrics model only this song is the model's: the earlier songs are
+  // the builtin writer's, which is enough to keep their lines out of it. `origin` (optional)
+  // says who wrote the lyrics.
+  platform::Result<Song> Write(const SongRequest& request, LyricsOrigin* origin = nullptr) const;
+  // The spec's song by the builtin writer even when a model is set: what a spec alone names.
+  platform::Result<Song> WriteWithoutModel(const SongRequest& request) const;
+
+  // The song of `request` sung with given lyrics (as LyricsText prints them, with "[Label]"
+  // headers; WriteSong's answer, a model's, or a person's edit) instead of written ones: the
+  // spec's form and music, these words. kInvalidArgument when the text does not fit the form.
+  platform::Result<Song> WriteWithLyrics(const SongRequest& request, std::string_view lyrics_text,
+                                         std::string_view title) const;
 
   // Writes songs 0..count-1 of one album in order, handing each to `on_song` as soon as it is
   // written; stops early (kCancelled) when `on_song` returns false.
   platform::Status WriteAlbum(const SongRequest& first, int count,
-                              const std::function<bool(Song)>& on_song) const;
+                              const std::function<bool(Song, const LyricsOrigin&)>& on_song) const;
 
   // The song as a file. Audio is normalised to -14 LUFS with true peak <= -1 dBTP. Stems are one
   // Ogg per part (at the mix's gain, so they add up to the mix) in a tar. kUnavailable when the
@@ -81,12 +112,16 @@ class SongEngine {
 
  private:
   SongEngine() = default;
-  Song WriteOne(const SongRequest& request, const ThemeField& field, AlbumLines& album) const;
+  platform::Result<Song> WriteSong(const SongRequest& request, bool ask_model,
+                                   LyricsOrigin* origin) const;
+  Song WriteOne(const SongRequest& request, const ThemeField& field, AlbumLines& album,
+                bool ask_model, LyricsOrigin* origin) const;
 
   std::unique_ptr<PronouncingDictionary> dictionary_;
   std::unique_ptr<WordNet> wordnet_;
   std::unique_ptr<LyricWriter> writer_;
   std::unique_ptr<Renderer> renderer_;
+  std::shared_ptr<const LyricsModel> model_;
 };
 
 }  // namespace moodtape::producer

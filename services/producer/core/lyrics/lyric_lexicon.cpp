@@ -345,4 +345,49 @@ int WordTable::Find(std::string_view lower_word) const {
   return it == index_.end() ? -1 : it->second;
 }
 
+std::string StripPunctuation(std::string_view printed) {
+  size_t b = 0, e = printed.size();
+  auto keep = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  while (b < e && !keep(printed[b])) ++b;
+  while (e > b && !keep(printed[e - 1])) --e;
+  return std::string(printed.substr(b, e - b));
+}
+
+LyricWord MakeLyricWord(std::string_view printed, const WordSound& sound) {
+  LyricWord word;
+  word.text = StripPunctuation(printed);
+  std::vector<std::string> pieces = SplitSyllables(word.text, sound.syllables);
+  if (static_cast<int>(pieces.size()) != sound.syllables && sound.syllables > 1) {
+    // Split evenly by letters when the hyphenation cannot give that many pieces: the composer
+    // sings one note per syllable, so the pieces must match the count.
+    pieces.clear();
+    const size_t n = static_cast<size_t>(sound.syllables);
+    const size_t len = word.text.size();
+    for (size_t k = 0; k < n; ++k) {
+      const size_t from = k * len / n, to = (k + 1) * len / n;
+      pieces.push_back(word.text.substr(from, to - from));
+    }
+  }
+  for (size_t k = 0; k < pieces.size(); ++k) {
+    word.syllables.push_back(
+        LyricSyllable{pieces[k], k < sound.stress.size() ? sound.stress[k] : 0});
+  }
+  return word;
+}
+
+LyricLine MakeLyricLine(const std::vector<std::string>& printed,
+                        const PronouncingDictionary& dictionary, char rhyme) {
+  LyricLine line;
+  line.rhyme = rhyme;
+  for (const auto& p : printed) {
+    if (!line.text.empty()) line.text.push_back(' ');
+    line.text += p;
+    line.words.push_back(MakeLyricWord(p, MakeWordSound(dictionary, BareWord(p))));
+  }
+  if (!printed.empty()) {
+    line.rhyme_sound = RhymeKey(dictionary.Pronounce(BareWord(printed.back())));
+  }
+  return line;
+}
+
 }  // namespace moodtape::producer::lyric

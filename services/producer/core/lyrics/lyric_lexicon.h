@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "services/producer/core/song.h"
 #include "services/producer/core/words/phonetics.h"
 
 namespace moodtape::producer::lyric {
@@ -43,6 +44,18 @@ struct WordSound {
 };
 
 WordSound MakeWordSound(const PronouncingDictionary& dictionary, std::string_view lower_word);
+
+// The letters of a printed word without its surrounding punctuation ("night," -> "night").
+std::string StripPunctuation(std::string_view printed);
+
+// A printed word as sung: its letters split into one piece per syllable of `sound` (evenly by
+// letters when hyphenation cannot give that many), each with the sound's stress.
+LyricWord MakeLyricWord(std::string_view printed, const WordSound& sound);
+
+// A printed line (words as printed, punctuation attached) with every word's syllables and
+// stress and the rhyme sound of its last word.
+LyricLine MakeLyricLine(const std::vector<std::string>& printed,
+                        const PronouncingDictionary& dictionary, char rhyme);
 
 // Words by id: a shared, immutable base (the banks') and a song's own additions (the theme's
 // words and their forms), so a song never copies or changes the base.

@@ -92,14 +92,6 @@ bool IsFirstPerson(std::string_view bare) {
 }
 
 // The printed word without surrounding punctuation, keeping its case ("Night," -> "Night").
-std::string StripPunctuation(std::string_view printed) {
-  size_t b = 0, e = printed.size();
-  auto keep = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  while (b < e && !keep(printed[b])) ++b;
-  while (e > b && !keep(printed[e - 1])) --e;
-  return std::string(printed.substr(b, e - b));
-}
-
 // ----- Rhyme density while writing --------------------------------------------------------------
 
 // The song's words so far as a vowel stream, to score a candidate word by the longest vowel run
@@ -1183,27 +1175,7 @@ LyricLine SongWriter::ToLyricLine(const Candidate& c, char rhyme) const {
   for (const auto& w : c.words) {
     if (!line.text.empty()) line.text.push_back(' ');
     line.text += w.printed;
-    const WordSound& s = words_[w.id];
-    LyricWord word;
-    word.text = StripPunctuation(w.printed);
-    std::vector<std::string> pieces = SplitSyllables(word.text, s.syllables);
-    if (static_cast<int>(pieces.size()) != s.syllables && s.syllables > 1) {
-      // Split evenly by letters when the hyphenation cannot give that many pieces.
-      pieces.clear();
-      const size_t n = static_cast<size_t>(s.syllables);
-      const size_t len = word.text.size();
-      for (size_t k = 0; k < n; ++k) {
-        const size_t from = k * len / n, to = (k + 1) * len / n;
-        pieces.push_back(word.text.substr(from, to - from));
-      }
-    }
-    for (size_t k = 0; k < pieces.size(); ++k) {
-      LyricSyllable syllable;
-      syllable.text = pieces[k];
-      syllable.stress = k < s.stress.size() ? s.stress[k] : 0;
-      word.syllables.push_back(std::move(syllable));
-    }
-    line.words.push_back(std::move(word));
+    line.words.push_back(lyric::MakeLyricWord(w.printed, words_[w.id]));
   }
   if (!c.words.empty()) line.rhyme_sound = words_[c.words.back().id].rhyme_key;
   return line;
@@ -1283,24 +1255,7 @@ Lyrics SongWriter::Write(const SongForm& form) {
 // The words of a printed line with their syllables and stress, as the writer fills them.
 LyricLine PlainLine(const std::vector<std::string>& printed,
                     const PronouncingDictionary& dictionary, char rhyme) {
-  LyricLine line;
-  line.rhyme = rhyme;
-  for (const auto& p : printed) {
-    if (!line.text.empty()) line.text.push_back(' ');
-    line.text += p;
-    LyricWord word;
-    word.text = StripPunctuation(p);
-    const WordSound s = lyric::MakeWordSound(dictionary, lyric::BareWord(p));
-    std::vector<std::string> pieces = SplitSyllables(word.text, s.syllables);
-    for (size_t k = 0; k < pieces.size(); ++k) {
-      word.syllables.push_back(LyricSyllable{pieces[k], k < s.stress.size() ? s.stress[k] : 0});
-    }
-    line.words.push_back(std::move(word));
-  }
-  if (!printed.empty()) {
-    line.rhyme_sound = RhymeKey(dictionary.Pronounce(lyric::BareWord(printed.back())));
-  }
-  return line;
+  return lyric::MakeLyricLine(printed, dictionary, rhyme);
 }
 
 }  // namespace

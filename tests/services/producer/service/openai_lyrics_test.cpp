@@ -1,0 +1,295 @@
+// The optional text-model backend for lyrics against a fake OpenAI-compatible server started by
+// the test (a platform HttpServer on a free loopback port): a good answer becomes the song's
+// lyrics through the same phonetics and composer; a failing, slow, malformed or ill-fitting
+// answer makes the builtin writer answer instead, counted and logged; the key is sent as a bearer
+// token and never logged.
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "moodtape/producer/v1/producer_service.grpc.pb.h"
+#include "platform/base/log.h"
+#include "platform/grpc/call_context.h"
+#include "platform/grpc/channel.h"
+#include "platform/http/server.h"
+#include "platform/observability/metrics.h"
+#include "platform/service/service_main.h"
+#include "services/producer/core/lyrics/forms.h"
+#include "services/producer/openai_lyrics.h"
+#include "services/producer/serve.h"
+#include "tests/support/test_support.h"
+
+namespace moodtape::producer {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+// What the fake model does with the next requests.
+enum class Mode { kGood, kServerError, kSlow, kGarbage, kTooFewLines };
+
+// Answers every section the prompt asks for with lines of its own words ("we carry the chorus
+// number 3 home"), so a test can see the model's words in the song.
+std::string AnswerFor(const std::string& prompt, bool too_few) {
+  std::ostringstream out;
+  out << "Title: Lantern Lake\n";
+  std::regex section(R"(\[([^\]]+)\] (\d+) lines)");
+  int n = 0;
+  for (auto it = std::sregex_iterator(prompt.begin(), prompt.end(), section);
+       it != std::sregex_iterator(); ++it) {
+    const std::string label = (*it)[1];
+    int lines = std::stoi((*it)[2]);
+    if (too_few) lines = 1;
+    out << "[" << label << "]\n";
+    for (int i = 0; i < lines; ++i) {
+      out << "we carry the lantern number " << ++n << " home\n";
+    }
+  }
+  return out.str();
+}
+
+class FakeModel {
+ public:
+  FakeModel() : server_(Options(), metrics_) {
+    server_.Handle("POST", "/v1/chat/completions", [this](const platform::HttpRequest& r) {
+      json body = json::parse(r.body, nullptr, false);
+      {
+        std::lock_guard lock(mu_);
+        authorization_ = r.Header("authorization");
+        model_ = body.is_object() ? body.value("model", "") : "";
+        if (body.is_object() && body["messages"].is_array() && body["messages"].size() == 2) {
+          prompt_ = body["messages"][1].value("content", "");
+        }
+      }
+      ++calls_;
+      switch (mode_.load()) {
+        case Mode::kServerError:
+          return platform::JsonResponse(500, {{"error", "overloaded"}});
+        case Mode::kSlow:
+          std::this_thread::sleep_for(1500ms);
+          [[fallthrough]];
+        case Mode::kGood:
+        case Mode::kTooFewLines:
+          return platform::JsonResponse(
+              200, {{"choices",
+                     {{{"message",
+                        {{"role", "assistant"},
+                         {"content", AnswerFor(prompt(), mode_ == Mode::kTooFewLines)}}}}}}});
+        case Mode::kGarbage:
+          return platform::TextResponse(200, "<html>not json</html>");
+      }
+      return platform::JsonResponse(500, {});
+    });
+    server_.Start();
+  }
+  ~FakeModel() { server_.Stop(std::chrono::steady_clock::now() + 1s); }
+
+  std::string BaseUrl() const { return "http://" + server_.Address() + "/v1"; }
+  void Set(Mode m) { mode_ = m; }
+  std::string prompt() {
+    std::lock_guard lock(mu_);
+    return prompt_;
+  }
+  std::string authorization() {
+    std::lock_guard lock(mu_);
+    return authorization_;
+  }
+  std::string model() {
+    std::lock_guard lock(mu_);
+    return model_;
+  }
+  int calls() const { return calls_; }
+
+ private:
+  static platform::HttpServerOptions Options() {
+    platform::HttpServerOptions o;
+    o.address = "127.0.0.1:0";
+    return o;
+  }
+  platform::MetricsRegistry metrics_;
+  platform::HttpServer server_;
+  std::atomic<Mode> mode_{Mode::kGood};
+  std::atomic<int> calls_{0};
+  std::mutex mu_;
+  std::string prompt_, authorization_, model_;
+};
+
+class OpenAiLyricsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    EngineOptions options;
+    options.load_renderer = false;
+    auto engine = SongEngine::Load(options);
+    ASSERT_TRUE(engine.ok()) << engine.error().message;
+    engine_ = engine->release();
+  }
+  static void TearDownTestSuite() { delete engine_; }
+
+  OpenAiSettings Settings(std::chrono::milliseconds timeout = 5s) {
+    OpenAiSettings s;
+    s.base_url = fake_.BaseUrl();
+    s.model = "local-llama";
+    s.timeout = timeout;
+    s.api_key = "sk-test-not-a-secret";
+    return s;
+  }
+
+  static SongRequest Request() {
+    SongRequest r;
+    r.genre = Genre::kPop;
+    r.theme = "lanterns on a summer lake";
+    r.seed = 3;
+    return r;
+  }
+
+  FakeModel fake_;
+  static SongEngine* engine_;
+};
+
+SongEngine* OpenAiLyricsTest::engine_ = nullptr;
+
+TEST_F(OpenAiLyricsTest, AGoodAnswerIsSungThroughTheSamePhoneticsAndComposer) {
+  OpenAiLyricsModel model(Settings());
+  SongRandom random(1);
+  auto answer =
+      model.Complete(MakeLyricsPrompt(MakeForm(Genre::kPop, random), "lanterns on a summer lake"));
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  EXPECT_EQ(fake_.authorization(), "Bearer sk-test-not-a-secret");
+  EXPECT_EQ(fake_.model(), "local-llama");
+  EXPECT_THAT(fake_.prompt(), HasSubstr("lanterns on a summer lake"));
+  EXPECT_THAT(fake_.prompt(), HasSubstr("syllables each, rhyme scheme"));
+
+  engine_->SetLyricsModel(std::make_shared<OpenAiLyricsModel>(Settings()));
+  LyricsOrigin origin;
+  auto song = engine_->Write(Request(), &origin);
+  engine_->SetLyricsModel(nullptr);
+  ASSERT_TRUE(song.ok());
+  EXPECT_EQ(origin.by, "openai");
+  EXPECT_TRUE(origin.fallback_reason.empty());
+  EXPECT_EQ(song->lyrics.title, "Lantern Lake");
+  const std::string text = LyricsText(song->lyrics);
+  EXPECT_THAT(text, HasSubstr("we carry the lantern number 1 home"));
+  // The same phonetics as the builtin writer's words: "lantern" has two syllables, and the
+  // composer sings one note per syllable.
+  int syllables = 0;
+  for (const auto& section : song->lyrics.sections) {
+    for (const auto& line : section.lines) {
+      syllables += line.SyllableCount();
+      ASSERT_GE(line.words.size(), 4u) << line.text;
+      EXPECT_EQ(line.words[3].text, "lantern");
+      EXPECT_EQ(line.words[3].syllables.size(), 2u);
+    }
+  }
+  ASSERT_NE(song->composition.Lead(), nullptr);
+  EXPECT_EQ(static_cast<int>(song->composition.Lead()->sung.size()), syllables);
+}
+
+TEST_F(OpenAiLyricsTest, EveryFailureMakesTheBuiltinWriterAnswer) {
+  const auto builtin = engine_->Write(Request());
+  ASSERT_TRUE(builtin.ok());
+  struct Case {
+    Mode mode;
+    std::chrono::milliseconds timeout;
+    std::string reason;
+  };
+  for (const auto& c : std::vector<Case>{{Mode::kServerError, 5s, "HTTP 500"},
+                                         {Mode::kSlow, 300ms, ""},
+                                         {Mode::kGarbage, 5s, "not a chat completion"},
+                                         {Mode::kTooFewLines, 5s, "unusable answer"}}) {
+    fake_.Set(c.mode);
+    engine_->SetLyricsModel(std::make_shared<OpenAiLyricsModel>(Settings(c.timeout)));
+    LyricsOrigin origin;
+    auto song = engine_->Write(Request(), &origin);
+    engine_->SetLyricsModel(nullptr);
+    ASSERT_TRUE(song.ok());
+    EXPECT_EQ(origin.by, "builtin");
+    EXPECT_FALSE(origin.fallback_reason.empty());
+    EXPECT_THAT(origin.fallback_reason, HasSubstr(c.reason));
+    // The builtin writer's song, the same as with no model at all.
+    EXPECT_EQ(LyricsText(song->lyrics), LyricsText(builtin->lyrics));
+  }
+}
+
+TEST_F(OpenAiLyricsTest, TheServiceUsesTheModelCountsItAndNeverLogsTheKey) {
+  moodtape::testing::TempDir dir;
+  ASSERT_EQ(moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
+                                           dir.File("certs"), "producer", "cli"}),
+            0);
+  std::mutex mu;
+  std::string logs;
+  platform::SetLogSink([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    logs.append(line).append("\n");
+  });
+  setenv("MOODTAPE_OPENAI_API_KEY", "sk-test-not-a-secret", 1);
+  const std::string toml = R"(
+[tls]
+cert_dir = ")" + dir.File("certs") +
+                           R"("
+[producer]
+grpc_address = "127.0.0.1:0"
+admin_address = "127.0.0.1:0"
+lyrics_backend = "openai"
+openai_base_url = ")" + fake_.BaseUrl() +
+                           R"("
+openai_model = "local-llama"
+)";
+  {
+    platform::InProcessService service("producer", platform::Config::FromString(toml),
+                                       producer::Start);
+    platform::ChannelOptions o;
+    o.tls = {true, dir.File("certs/ca.crt"), dir.File("certs/cli.crt"), dir.File("certs/cli.key")};
+    platform::MetricsRegistry client_metrics;
+    auto stub = v1::ProducerService::NewStub(
+        platform::ChannelFactory(o, client_metrics).Create(service.Address("grpc"), "producer"));
+    v1::WriteSongRequest req;
+    req.mutable_song()->set_genre("pop");
+    req.mutable_song()->set_theme("lanterns on a summer lake");
+    req.mutable_song()->set_seed(3);
+    v1::WriteSongResponse res;
+    auto ctx = platform::NewClientContext(30s);
+    ASSERT_TRUE(stub->WriteSong(ctx.get(), req, &res).ok());
+    EXPECT_EQ(res.song().lyrics_by(), "openai");
+    EXPECT_THAT(res.song().lyrics(), HasSubstr("lantern number"));
+
+    // The model's words rendered: RenderSong sings the lyrics it is given.
+    v1::RenderSongRequest render;
+    *render.mutable_song() = req.song();
+    render.set_format(v1::AUDIO_FORMAT_MIDI);
+    render.set_lyrics(res.song().lyrics());
+    render.set_title(res.song().title());
+    auto rctx = platform::NewClientContext(30s);
+    auto reader = stub->RenderSong(rctx.get(), render);
+    std::string midi;
+    v1::RenderSongResponse msg;
+    while (reader->Read(&msg)) midi += msg.chunk();
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_NE(midi.find("lan"), std::string::npos);  // a lyric event of "lan-tern"
+
+    fake_.Set(Mode::kServerError);
+    ctx = platform::NewClientContext(30s);
+    ASSERT_TRUE(stub->WriteSong(ctx.get(), req, &res).ok());
+    EXPECT_EQ(res.song().lyrics_by(), "builtin");
+    const std::string metrics = service.metrics().Render();
+    EXPECT_THAT(metrics,
+                HasSubstr("moodtape_producer_lyrics_total{by=\"openai\",outcome=\"ok\"} 1"));
+    EXPECT_THAT(metrics,
+                HasSubstr("moodtape_producer_lyrics_total{by=\"builtin\",outcome=\"fallback\"} 1"));
+  }
+  unsetenv("MOODTAPE_OPENAI_API_KEY");
+  platform::SetLogSink(nullptr);
+  std::lock_guard lock(mu);
+  EXPECT_THAT(logs, HasSubstr("the builtin writer answered"));
+  EXPECT_EQ(logs.find("sk-test-not-a-secret"), std::string::npos) << "the key was logged";
+}
+
+}  // namespace
+}  // namespace moodtape::producer
