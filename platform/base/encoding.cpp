@@ -8,7 +8,7 @@
 
 namespace moodtape::platform {
 namespace {
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 int DecodeChar(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -20,7 +20,13 @@ int DecodeChar(char c) {
 }
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
+std::string Base64UrlEncode(std::string_view bytes) { return Base64Encode(bytes, /*url=*/true); }
+
+std::string Base64Encode(std::string_view bytes, bool url) {
+  // The standard alphabet differs from base64url only in its last two characters, and pads.
+  static constexpr char kStandard[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char* kAlphabet = url ? kUrlAlphabet : kStandard;
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
@@ -41,7 +47,29 @@ std::string Base64UrlEncode(std::string_view bytes) {
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
   }
+  if (!url) {
+    while (out.size() % 4 != 0) out += '=';
+  }
   return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  // The standard alphabet maps onto base64url's. White space is skipped (MIME and PEM wrap their
+  // lines); '=' may only end the text, at most twice.
+  std::string url;
+  url.reserve(text.size());
+  size_t padding = 0;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    if (padding > 0 || c == '-' || c == '_') return std::nullopt;
+    url.push_back(c == '+' ? '-' : c == '/' ? '_' : c);
+  }
+  if (padding > 2) return std::nullopt;
+  return Base64UrlDecode(url);
 }
 
 std::optional<std::string> Base64UrlDecode(std::string_view text) {

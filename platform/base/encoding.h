@@ -8,6 +8,12 @@
 namespace moodtape::platform {
 
 std::string Base64UrlEncode(std::string_view bytes);
+// Standard base64 (RFC 4648 section 4, padded) when `url` is false, as data: URLs want; base64url
+// without padding when true.
+std::string Base64Encode(std::string_view bytes, bool url = false);
+// Standard base64, padded or not, white space skipped; nullopt for any other character or for
+// padding anywhere but at the end.
+std::optional<std::string> Base64Decode(std::string_view text);
 // Accepts unpadded base64url; returns nullopt for any other character.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 

@@ -28,6 +28,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "cancelled";
     case ErrorCode::kUnimplemented:
       return "unimplemented";
+    case ErrorCode::kOutOfRange:
+      return "out_of_range";
+    case ErrorCode::kDataLoss:
+      return "data_loss";
     case ErrorCode::kInternal:
       return "internal";
   }
@@ -61,6 +65,12 @@ int HttpStatusFor(ErrorCode code) {
       return 499;
     case ErrorCode::kUnimplemented:
       return 501;
+    // A byte range is answered 416 by the route that serves it; anything else out of range was
+    // a bad position in the request.
+    case ErrorCode::kOutOfRange:
+      return 400;
+    case ErrorCode::kDataLoss:
+      return 500;
     case ErrorCode::kInternal:
       return 500;
   }

@@ -25,6 +25,8 @@ enum class ErrorCode {
   kAborted,
   kCancelled,
   kUnimplemented,
+  kOutOfRange,  // a position past the end (a byte range past a file's end)
+  kDataLoss,    // bytes that do not match their checksum
   kInternal,
 };
 

@@ -13,6 +13,12 @@ std::string TrimSpaces(std::string_view s);
 std::string_view TrimWhitespace(std::string_view s);
 std::string ToLowerAscii(std::string_view s);
 
+// Decodes the code point starting at byte `pos` into *out and returns its length in bytes, or 0
+// when the sequence there is not well-formed (see FirstInvalidUtf8).
+size_t DecodeUtf8At(std::string_view text, size_t pos, char32_t* out);
+// Appends `cp` (a valid scalar value) encoded as UTF-8.
+void AppendUtf8(char32_t cp, std::string* out);
+
 // The byte offset of the first sequence that is not well-formed UTF-8 (overlong forms,
 // surrogates, code points above U+10FFFF and truncated sequences included), or nullopt.
 std::optional<size_t> FirstInvalidUtf8(std::string_view text);

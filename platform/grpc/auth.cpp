@@ -44,8 +44,8 @@ bool AccessPolicy::Allows(std::string_view method, std::string_view caller) cons
 }
 
 CallerAuthorizer::CallerAuthorizer(AccessPolicy policy, std::shared_ptr<const JwtVerifier> jwt,
-                                   MetricsRegistry* metrics)
-    : policy_(std::move(policy)), jwt_(std::move(jwt)) {
+                                   MetricsRegistry* metrics, bool require_user_token)
+    : policy_(std::move(policy)), jwt_(std::move(jwt)), require_user_token_(require_user_token) {
   if (metrics) {
     denied_ = &metrics->AddCounter("moodtape_grpc_auth_denied_total",
                                    "Calls refused before reaching a handler, by method and reason.",
@@ -79,6 +79,12 @@ grpc::Status CallerAuthorizer::Process(const InputMetadata& md, grpc::AuthContex
                 "service '" + caller + "' may not call " + method);
   }
   std::string authorization = Lookup(md, "authorization");
+  bool open = false;
+  for (auto prefix : kAlwaysOpen) open = open || method.rfind(prefix, 0) == 0;
+  if (authorization.empty() && require_user_token_ && !open) {
+    return Deny(grpc::StatusCode::UNAUTHENTICATED, method, "token",
+                "this listener needs 'authorization: Bearer <access token>' (log in to get one)");
+  }
   if (!authorization.empty()) {
     constexpr std::string_view kBearer = "Bearer ";
     if (authorization.compare(0, kBearer.size(), kBearer) != 0) {

@@ -36,8 +36,10 @@ class AccessPolicy {
 
 class CallerAuthorizer final : public grpc::AuthMetadataProcessor {
  public:
+  // `require_user_token`: a call without `authorization: Bearer <jwt>` is UNAUTHENTICATED
+  // (health and reflection excepted).
   CallerAuthorizer(AccessPolicy policy, std::shared_ptr<const JwtVerifier> jwt,
-                   MetricsRegistry* metrics);
+                   MetricsRegistry* metrics, bool require_user_token = false);
 
   // Cheap checks: run inline on the transport thread.
   bool IsBlocking() const override { return false; }
@@ -52,6 +54,7 @@ class CallerAuthorizer final : public grpc::AuthMetadataProcessor {
 
   const AccessPolicy policy_;
   const std::shared_ptr<const JwtVerifier> jwt_;
+  const bool require_user_token_;
   Family<Counter>* denied_ = nullptr;
 };
 

@@ -43,13 +43,15 @@ void GrpcServer::Start() {
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (options_.tls.enabled) {
     grpc::SslServerCredentialsOptions ssl(
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+        options_.require_client_certificate
+            ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+            : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     ssl.pem_root_certs = ReadTlsFile(options_.tls.ca_file, "CA certificate");
     ssl.pem_key_cert_pairs.push_back({ReadTlsFile(options_.tls.key_file, "private key"),
                                       ReadTlsFile(options_.tls.cert_file, "certificate")});
     creds = grpc::SslServerCredentials(ssl);
-    creds->SetAuthMetadataProcessor(
-        std::make_shared<CallerAuthorizer>(options_.access, options_.jwt, &metrics_));
+    creds->SetAuthMetadataProcessor(std::make_shared<CallerAuthorizer>(
+        options_.access, options_.jwt, &metrics_, options_.require_user_token));
   } else {
     LogWarn(
         "TLS is off: callers are not authenticated and the per-method allow-list is not "
@@ -88,7 +90,9 @@ void GrpcServer::Start() {
   server_->GetHealthCheckService()->SetServingStatus(true);
   LogInfo("grpc server listening", {{"address", options_.address},
                                     {"port", port_},
-                                    {"tls", options_.tls.enabled ? "mutual" : "off"}});
+                                    {"tls", !options_.tls.enabled                 ? "off"
+                                            : options_.require_client_certificate ? "mutual"
+                                                                                  : "server"}});
 }
 
 std::string GrpcServer::BoundAddress() const {

@@ -25,6 +25,14 @@ struct GrpcServerOptions {
   GrpcSettings grpc;
   AccessPolicy access;                     // enforced whenever TLS is on
   std::shared_ptr<const JwtVerifier> jwt;  // null: calls with a user token are refused
+  // Server-side TLS only (no client certificate): for clients outside moodtape, such as the
+  // source project's, which trust the CA but have no certificate of their own. The access
+  // policy then sees an empty caller, so only "*" rules admit calls.
+  bool require_client_certificate = true;
+  // Every call must carry a verified user token (`authorization: Bearer <access token>`): what
+  // stands in for the client certificate on a listener without one that is reachable beyond
+  // loopback.
+  bool require_user_token = false;
 };
 
 // Reads a whole file for TLS material; throws with a message that says how to fix it.

@@ -19,6 +19,23 @@ std::unique_ptr<GrpcServer> StartGrpcServer(ServiceContext& ctx, AccessPolicy po
   return server;
 }
 
+std::unique_ptr<GrpcServer> StartGrpcListener(ServiceContext& ctx, ExtraListener listener,
+                                              const std::vector<grpc::Service*>& services) {
+  GrpcServerOptions options;
+  options.service_name = listener.name;
+  options.address = listener.address;
+  options.tls = ctx.settings.tls;
+  options.grpc = ctx.settings.grpc;
+  options.access = std::move(listener.policy);
+  options.jwt = std::move(listener.user_tokens);
+  options.require_client_certificate = listener.require_client_certificate;
+  options.require_user_token = listener.require_user_token;
+  auto server = std::make_unique<GrpcServer>(std::move(options), ctx.metrics, &ctx.reporter);
+  for (grpc::Service* s : services) server->AddService(s);
+  server->Start();
+  return server;
+}
+
 std::unique_ptr<ChannelFactory> MakeChannelFactory(ServiceContext& ctx) {
   ChannelOptions options;
   options.tls = ctx.settings.tls;

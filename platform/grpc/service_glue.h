@@ -17,6 +17,19 @@ std::unique_ptr<GrpcServer> StartGrpcServer(
     ServiceContext& ctx, AccessPolicy policy, const std::vector<grpc::Service*>& services,
     std::shared_ptr<const JwtVerifier> user_tokens = nullptr);
 
+// A further listener of the same process with its own address and rules (the producer's for the
+// source project's clients): the process's TLS material, limits and interceptors.
+struct ExtraListener {
+  std::string name;     // for logs: "producer-legacy"
+  std::string address;  // "host:port"
+  AccessPolicy policy;
+  bool require_client_certificate = true;
+  bool require_user_token = false;
+  std::shared_ptr<const JwtVerifier> user_tokens;
+};
+std::unique_ptr<GrpcServer> StartGrpcListener(ServiceContext& ctx, ExtraListener listener,
+                                              const std::vector<grpc::Service*>& services);
+
 // Channels to other services with this process's identity.
 std::unique_ptr<ChannelFactory> MakeChannelFactory(ServiceContext& ctx);
 

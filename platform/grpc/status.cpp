@@ -47,6 +47,12 @@ grpc::Status ToGrpcStatus(const Error& error) {
     case ErrorCode::kUnimplemented:
       code = StatusCode::UNIMPLEMENTED;
       break;
+    case ErrorCode::kOutOfRange:
+      code = StatusCode::OUT_OF_RANGE;
+      break;
+    case ErrorCode::kDataLoss:
+      code = StatusCode::DATA_LOSS;
+      break;
     case ErrorCode::kInternal:
       code = StatusCode::INTERNAL;
       break;
@@ -72,7 +78,6 @@ Error FromGrpcStatus(const grpc::Status& status) {
   ErrorCode code = ErrorCode::kInternal;
   switch (status.error_code()) {
     case StatusCode::INVALID_ARGUMENT:
-    case StatusCode::OUT_OF_RANGE:
       code = ErrorCode::kInvalidArgument;
       break;
     case StatusCode::NOT_FOUND:
@@ -107,6 +112,12 @@ Error FromGrpcStatus(const grpc::Status& status) {
       break;
     case StatusCode::UNIMPLEMENTED:
       code = ErrorCode::kUnimplemented;
+      break;
+    case StatusCode::OUT_OF_RANGE:
+      code = ErrorCode::kOutOfRange;
+      break;
+    case StatusCode::DATA_LOSS:
+      code = ErrorCode::kDataLoss;
       break;
     default:
       code = ErrorCode::kInternal;

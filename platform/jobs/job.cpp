@@ -43,6 +43,7 @@ bool IsRetryable(ErrorCode code) {
     case ErrorCode::kUnauthenticated:
     case ErrorCode::kAlreadyExists:
     case ErrorCode::kUnimplemented:
+    case ErrorCode::kOutOfRange:
       return false;
     default:
       return true;

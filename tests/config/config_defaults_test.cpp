@@ -13,8 +13,10 @@
 #include "platform/security/user_tokens.h"
 #include "platform/service/settings.h"
 #include "services/auth/auth_service.h"
+#include "services/designer/serve.h"
 #include "services/emotion/serve.h"
 #include "services/gateway/account_routes.h"
+#include "services/gateway/album_routes.h"
 #include "services/gateway/gateway_http.h"
 #include "services/gateway/mood_routes.h"
 #include "services/playlist/serve.h"
@@ -44,12 +46,14 @@ std::map<std::string, std::string> CodeDefaults() {
   gateway::ReadGatewaySettings(config);
   gateway::ReadAccountSettings(config);
   gateway::ReadMoodSettings(config);
+  gateway::ReadAlbumSettings(config);
   auth::ReadAuthSettings(config);
-  store::ReadStorageOptions(config);
+  store::ReadStoreSettings(config);
   emotion::ReadServeSettings(config);
   playlist::ReadServeSettings(config);
   worker::ReadWorkerSettings(config);
   producer::ReadProducerSettings(config);
+  designer::ReadDesignerSettings(config);
   platform::Config shared = platform::Config::FromString("");
   launcher::ReadLauncherSettings(config, shared);
   auto defaults = config.DefaultsSeen();

@@ -47,9 +47,11 @@ class PooledEcho final : public EchoService::CallbackService {
   BlockingCallPool pool_;
 };
 
-class BlockingCallPoolTest : public ::testing::Test {
+// A plaintext loopback server running `Service` (built with the metrics registry) and a stub.
+template <typename Service>
+class PooledServerTest : public ::testing::Test {
  protected:
-  BlockingCallPoolTest() : service_(&metrics_) {
+  PooledServerTest() : service_(&metrics_) {
     GrpcServerOptions o;
     o.service_name = "test";
     o.address = "127.0.0.1:0";
@@ -63,6 +65,14 @@ class BlockingCallPoolTest : public ::testing::Test {
         EchoService::NewStub(ChannelFactory(co, metrics_).Create(server_->BoundAddress(), "test"));
   }
 
+  MetricsRegistry metrics_;
+  Service service_;
+  std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<EchoService::Stub> stub_;
+};
+
+class BlockingCallPoolTest : public PooledServerTest<PooledEcho> {
+ protected:
   grpc::Status Call(const std::string& text, int code = 0, int delay_ms = 0,
                     EchoResponse* res = nullptr) {
     EchoResponse spare;
@@ -73,11 +83,6 @@ class BlockingCallPoolTest : public ::testing::Test {
     req.set_delay_ms(delay_ms);
     return stub_->Echo(ctx.get(), req, res ? res : &spare);
   }
-
-  MetricsRegistry metrics_;
-  PooledEcho service_;
-  std::unique_ptr<GrpcServer> server_;
-  std::unique_ptr<EchoService::Stub> stub_;
 };
 
 TEST_F(BlockingCallPoolTest, BodyRunsOffTheCallbackThreadAndFinishesTheCall) {
@@ -141,21 +146,8 @@ class GatedEcho final : public EchoService::CallbackService {
   BlockingCallPool pool_;
 };
 
-class BoundedPoolTest : public ::testing::Test {
+class BoundedPoolTest : public PooledServerTest<GatedEcho> {
  protected:
-  BoundedPoolTest() : service_(&metrics_) {
-    GrpcServerOptions o;
-    o.service_name = "test";
-    o.address = "127.0.0.1:0";
-    o.tls.enabled = false;
-    server_ = std::make_unique<GrpcServer>(o, metrics_, nullptr);
-    server_->AddService(&service_);
-    server_->Start();
-    ChannelOptions co;
-    co.tls.enabled = false;
-    stub_ =
-        EchoService::NewStub(ChannelFactory(co, metrics_).Create(server_->BoundAddress(), "test"));
-  }
   ~BoundedPoolTest() override { service_.open = true; }
 
   std::future<grpc::Status> CallAsync(std::chrono::milliseconds deadline) {
@@ -174,11 +166,6 @@ class BoundedPoolTest : public ::testing::Test {
     }
     return false;
   }
-
-  MetricsRegistry metrics_;
-  GatedEcho service_;
-  std::unique_ptr<GrpcServer> server_;
-  std::unique_ptr<EchoService::Stub> stub_;
 };
 
 TEST_F(BoundedPoolTest, CallsPastTheQueueAreRefusedAtOnceWithARetryHint) {

@@ -9,9 +9,11 @@
 #include <future>
 #include <thread>
 
+#include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
 #include "platform/base/encoding.h"
@@ -434,6 +436,41 @@ TEST_F(JwtOverGrpcTest, ExpiredTokenIsRefused) {
   auto status = Call("Bearer " + token, &res);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(status.error_message().find("expired"), std::string::npos);
+}
+
+// A listener for clients outside moodtape (the source project's): server-side TLS only, so a
+// client with no certificate of its own connects, and with require_user_token each call must
+// carry a verified user token instead.
+TEST_F(JwtOverGrpcTest, ServerTlsOnlyListenerTakesClientsWithoutCertificatesAndAsksForTokens) {
+  for (bool require_token : {false, true}) {
+    GrpcServerOptions o = MutualTlsOptions(
+        AccessPolicy().Allow("/moodtape.testing.v1.EchoService/*", {"*"}), verifier_);
+    o.require_client_certificate = false;
+    o.require_user_token = require_token;
+    Harness h(std::move(o));
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadTlsFile(SuiteCerts().For("store").ca_file, "CA");
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("store");
+    auto stub = EchoService::NewStub(
+        grpc::CreateCustomChannel(h.target(), grpc::SslCredentials(ssl), args));
+    auto call = [&](const std::string& authorization) {
+      auto ctx = NewClientContext(5s);
+      if (!authorization.empty()) ctx->AddMetadata("authorization", authorization);
+      EchoRequest req;
+      EchoResponse res;
+      return stub->Echo(ctx.get(), req, &res);
+    };
+    auto anonymous = call("");
+    if (require_token) {
+      EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_NE(anonymous.error_message().find("Bearer"), std::string::npos);
+    } else {
+      EXPECT_TRUE(anonymous.ok()) << anonymous.error_message();
+    }
+    EXPECT_TRUE(call("Bearer " + signer_->Sign(Claims())).ok());
+    EXPECT_EQ(call("Bearer garbage").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
 }
 
 TEST(GrpcPlatformTest, ShutdownDrainsCallsInFlight) {

@@ -100,7 +100,7 @@ TEST(JsonFieldReaderTest, UnsignedSeedsBooleansListsAndNestedObjects) {
   EXPECT_THAT(ErrorOf(b1.Finish()), HasSubstr("field \"seed\" must be an integer from 0 to"));
   JsonFieldReader b2(bad);
   for (const auto& item : bad.items()) b2.Allow(item.key());
-  b2.StringList("list", {.max_items = 2});
+  b2.StringList("list", {.max_items = 2, .item = {}});
   EXPECT_EQ(ErrorOf(b2.Finish()), "field \"list\" has 3 elements; at most 2 are allowed");
   JsonFieldReader b3(bad);
   for (const auto& item : bad.items()) b3.Allow(item.key());

@@ -13,6 +13,7 @@
 #include "platform/base/config.h"
 #include "platform/base/log.h"
 #include "platform/observability/metrics.h"
+#include "tests/support/log_capture.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -39,25 +40,7 @@ milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
 
-// Captures log lines for the lifetime of the object (the logger is process-wide).
-class LogCapture {
- public:
-  LogCapture() {
-    SetLogSink([this](std::string_view line) {
-      std::lock_guard lock(mu_);
-      text_ += std::string(line) + "\n";
-    });
-  }
-  ~LogCapture() { SetLogSink({}); }
-  std::string Text() {
-    std::lock_guard lock(mu_);
-    return text_;
-  }
-
- private:
-  std::mutex mu_;
-  std::string text_;
-};
+using moodtape::testing::LogCapture;
 
 class RedisClientTest : public ::testing::Test {
  protected:

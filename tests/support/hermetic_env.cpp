@@ -1,5 +1,7 @@
 #include "tests/support/hermetic_env.h"
 
+#include <signal.h>
+
 #include <cctype>
 #include <set>
 #include <vector>
@@ -49,6 +51,22 @@ std::map<std::string, std::string> HermeticStackEnv(const TempDir& dir, int redi
     }
   }
   return env;
+}
+
+bool WaitUntilUp(ChildProcess& launcher, std::chrono::seconds timeout, std::string* why) {
+  const bool up = WaitUntil(
+      [&] {
+        return !launcher.Running() ||
+               launcher.ReadLog().find("moodtape is up") != std::string::npos;
+      },
+      timeout);
+  if (up && launcher.Running()) return true;
+  const std::string log = launcher.ReadLog();
+  launcher.Signal(SIGINT);
+  launcher.Wait(std::chrono::seconds(30));
+  *why = "the launcher did not come up:\n" +
+         (log.size() <= 3000 ? log : "..." + log.substr(log.size() - 3000));
+  return false;
 }
 
 }  // namespace moodtape::testing

@@ -3,6 +3,7 @@
 // directory. Shared by the launcher tests and the end-to-end benchmark.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -17,5 +18,9 @@ std::string Loopback(int port);  // "127.0.0.1:<port>"
 // HTTP on `http_port`, every gRPC and admin address on a free port.
 std::map<std::string, std::string> HermeticStackEnv(const TempDir& dir, int redis_port,
                                                     int http_port, const std::string& bin_dir);
+
+// Waits until the launcher says "moodtape is up". When it exits first or takes longer than
+// `timeout`, it is stopped (SIGINT, then waited for) and *why gets the end of its output.
+bool WaitUntilUp(ChildProcess& launcher, std::chrono::seconds timeout, std::string* why);
 
 }  // namespace moodtape::testing

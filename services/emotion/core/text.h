@@ -9,17 +9,15 @@
 #include <string_view>
 
 #include "platform/base/error.h"
+#include "platform/base/text.h"
 
 namespace moodtape::emotion {
 
 // Longest text accepted, in Unicode code points (not bytes).
 inline constexpr size_t kMaxTextCodePoints = 5000;
 
-// Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and values above
-// U+10FFFF count as invalid); nullopt when the whole text is valid.
-std::optional<size_t> FirstInvalidUtf8(std::string_view text);
-// Number of code points of valid UTF-8 text.
-size_t CountCodePoints(std::string_view text);
+using platform::CountCodePoints;
+using platform::FirstInvalidUtf8;
 
 // Rejects, with kInvalidArgument and a message a person can act on: invalid UTF-8, empty text,
 // whitespace only (Unicode spaces included), more than kMaxTextCodePoints code points.
