@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/grpc/status.h"
+#include "services/store/album_service.h"
+#include "services/store/asset_service.h"
 
 namespace moodtape::store {
 namespace {
@@ -360,11 +362,14 @@ platform::AccessPolicy StoreAccessPolicy() {
   for (const char* method : {"ImportCatalog", "GetCatalogInfo", "ListCatalogTracks"}) {
     policy.Allow(std::string(kService) + method, {"playlist"});
   }
+  AllowAssetCallers(policy);
+  AllowAlbumCallers(policy);
   return policy;
 }
 
-StorageOptions ReadStorageOptions(platform::Config& config) {
-  StorageOptions options;
+StoreSettings ReadStoreSettings(platform::Config& config) {
+  StoreSettings s;
+  StorageOptions& options = s.storage;
   options.database_url = config.String("store", "database_url", options.database_url);
   if (options.database_url.rfind("sqlite:", 0) != 0 &&
       options.database_url.rfind("postgresql://", 0) != 0 &&
@@ -374,7 +379,16 @@ StorageOptions ReadStorageOptions(platform::Config& config) {
         "postgresql://...");
   }
   options.pool_size = static_cast<int>(config.Int("store", "pool_size", options.pool_size, 1, 64));
-  return options;
+  options.assets.max_asset_bytes =
+      config.Int("store", "max_asset_bytes", options.assets.max_asset_bytes, 1024, 1LL << 30);
+  options.assets.quota_bytes =
+      config.Int("store", "asset_quota_bytes", options.assets.quota_bytes, 0, 1LL << 50);
+  s.handler_threads =
+      static_cast<int>(config.Int("store", "handler_threads", s.handler_threads, 1, 256));
+  s.handler_queue =
+      static_cast<int>(config.Int("store", "handler_queue", s.handler_queue, 1, 100000));
+  s.spool_dir = config.String("store", "spool_dir", s.spool_dir);
+  return s;
 }
 
 grpc::ServerUnaryReactor* StoreServiceImpl::CreateUser(grpc::CallbackServerContext* ctx,

@@ -12,13 +12,23 @@ namespace moodtape::store {
 
 namespace v1 = moodtape::store::v1;
 
-// Who may call what: user and refresh-token methods only the auth service; history writes the
-// worker; history reads the gateway and the worker; the catalogue the playlist service.
+// Who may call what, for the whole store process: user and refresh-token methods only the auth
+// service; history writes the worker; history reads the gateway and the worker; the catalogue the
+// playlist service; assets and albums as AllowAssetCallers and AllowAlbumCallers say.
 // Everything else is denied.
 platform::AccessPolicy StoreAccessPolicy();
 
-// [store] database_url and pool_size (throws platform::ConfigError naming the key).
-StorageOptions ReadStorageOptions(platform::Config& config);
+// Everything [store] configures: the database and the asset limits (OpenStorage), and the pool
+// and spool directory the asset and album services use.
+struct StoreSettings {
+  StorageOptions storage;
+  int handler_threads = 8;  // asset and album calls (database work, downloads to slow readers)
+  int handler_queue = 32;   // calls waiting for a thread; more are refused at once (busy)
+  std::string spool_dir;    // uploads waiting to be complete; "" = $TMPDIR or /tmp
+};
+
+// Reads the whole [store] section (throws platform::ConfigError naming the key).
+StoreSettings ReadStoreSettings(platform::Config& config);
 
 class StoreServiceImpl final : public v1::StoreService::CallbackService {
  public:

@@ -10,8 +10,25 @@ namespace moodtape::store {
 namespace {
 
 // Type OIDs from pg_type.h.
-constexpr pqxx::oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
-                    kFloat8Oid = 701, kNumericOid = 1700;
+constexpr pqxx::oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
+                    kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
+
+// BYTEA's text input form: "\x" and two hex digits per byte. libpqxx 6 sends binary parameters
+// only through a statically typed argument list, not the dynamic one every query here uses, so
+// bytes travel as hex text (twice the size on the local socket; PostgreSQL decodes it quickly).
+std::string ByteaHex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.resize(2 + 2 * bytes.size());
+  out[0] = '\\';
+  out[1] = 'x';
+  size_t o = 2;
+  for (unsigned char c : bytes) {
+    out[o++] = kDigits[c >> 4];
+    out[o++] = kDigits[c & 0x0f];
+  }
+  return out;
+}
 
 std::optional<std::string> ParamText(const SqlValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
@@ -21,6 +38,7 @@ std::optional<std::string> ParamText(const SqlValue& v) {
     auto r = std::to_chars(buf, buf + sizeof(buf), *d);  // shortest text that reads back exactly
     return std::string(buf, r.ptr);
   }
+  if (const auto* b = std::get_if<SqlBlob>(&v)) return ByteaHex(b->bytes);
   return std::get<std::string>(v);
 }
 
@@ -41,6 +59,9 @@ SqlValue FieldValue(const pqxx::field& f, pqxx::oid type) {
     case kFloat8Oid:
     case kNumericOid:
       return std::stod(std::string(text));
+    case kByteaOid:
+      // Unescapes either output format (hex, the default, or the old "escape" one).
+      return SqlBlob{pqxx::binarystring(f).str()};
     default:
       return std::string(text);
   }

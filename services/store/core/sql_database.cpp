@@ -23,4 +23,10 @@ std::string SqlRow::Text(size_t i) const {
   throw SqlError(SqlError::Kind::kOther, "column " + std::to_string(i) + " is not text");
 }
 
+const std::string& SqlRow::Blob(size_t i) const {
+  const SqlValue& v = values.at(i);
+  if (const auto* b = std::get_if<SqlBlob>(&v)) return b->bytes;
+  throw SqlError(SqlError::Kind::kOther, "column " + std::to_string(i) + " is not a blob");
+}
+
 }  // namespace moodtape::store

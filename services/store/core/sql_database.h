@@ -13,8 +13,16 @@
 
 namespace moodtape::store {
 
-// NULL, an integer (also booleans), a double or text.
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+// Bytes for a BLOB (SQLite) or BYTEA (PostgreSQL) column. A type of its own, not std::string,
+// because the back-ends must bind and read it differently from text: PostgreSQL text cannot hold
+// a NUL byte, and SQLite would store a string as TEXT.
+struct SqlBlob {
+  std::string bytes;
+  bool operator==(const SqlBlob&) const = default;
+};
+
+// NULL, an integer (also booleans), a double, text or bytes.
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
 
 struct SqlRow {
   std::vector<SqlValue> values;
@@ -22,6 +30,8 @@ struct SqlRow {
   int64_t Int(size_t i) const;
   double Double(size_t i) const;
   std::string Text(size_t i) const;
+  // The bytes of a BLOB/BYTEA column.
+  const std::string& Blob(size_t i) const;
 };
 
 struct SqlResult {

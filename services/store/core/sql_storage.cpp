@@ -1,5 +1,6 @@
 #include "services/store/core/sql_storage.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include "platform/base/encoding.h"
 #include "platform/base/log.h"
+#include "services/store/core/asset_upload.h"
 #include "services/store/core/migrations.h"
 #include "services/store/core/postgres_database.h"
 #include "services/store/core/sqlite_database.h"
@@ -381,6 +383,216 @@ std::optional<std::string> CheckTrack(const StoredTrack& t) {
   return std::nullopt;
 }
 
+// ---- Assets and albums ----
+
+constexpr std::string_view kAssetMediaTypes[] = {"audio/ogg", "audio/mpeg", "audio/midi",
+                                                 "image/png", "text/plain; charset=utf-8"};
+
+bool IsHexDigest(std::string_view s, bool lower_only) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (!lower_only && c >= 'A' && c <= 'F');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string LowerAscii(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::optional<platform::Error> CheckAssetId(std::string_view field, const std::string& id) {
+  if (!IsHexDigest(id, true)) {
+    return Invalid(std::string(field) +
+                   " must be an asset id: 64 lower-case hex characters (the SHA-256 of its bytes)");
+  }
+  return std::nullopt;
+}
+
+// The header checks that need no database.
+std::optional<platform::Error> CheckAssetHeaderFields(const AssetHeader& h,
+                                                      const AssetLimits& limits) {
+  if (auto e = CheckId("owner_user_id", h.owner_user_id)) return e;
+  if (!IsAssetMediaType(h.media_type)) {
+    std::string allowed;
+    for (auto type : kAssetMediaTypes) allowed += (allowed.empty() ? "" : ", ") + std::string(type);
+    return Invalid("media_type must be one of " + allowed);
+  }
+  if (h.size_bytes < 1) return Invalid("size_bytes must be at least 1 (empty assets are not kept)");
+  if (h.size_bytes > limits.max_asset_bytes) {
+    return Invalid("size_bytes is " + std::to_string(h.size_bytes) +
+                   "; the largest asset the store keeps has " +
+                   std::to_string(limits.max_asset_bytes) + " bytes");
+  }
+  if (!h.sha256.empty() && !IsHexDigest(h.sha256, false))
+    return Invalid("sha256 must be 64 hex characters (or empty)");
+  return std::nullopt;
+}
+
+platform::Error QuotaExceeded(int64_t used, int64_t size, int64_t quota) {
+  return MakeError(ErrorCode::kResourceExhausted,
+                   "the asset quota is " + std::to_string(quota) + " bytes and " +
+                       std::to_string(used) + " are in use; this asset needs " +
+                       std::to_string(size) + " more; nothing was stored");
+}
+
+constexpr const char* kAlbumColumns =
+    "id, owner_user_id, job_id, title, genre, theme, cover_description, seed, cover_asset_id, "
+    "cover_thumbnail_asset_id, created_at";
+constexpr const char* kAlbumColumnsOfA =
+    "a.id, a.owner_user_id, a.job_id, a.title, a.genre, a.theme, a.cover_description, a.seed, "
+    "a.cover_asset_id, a.cover_thumbnail_asset_id, a.created_at";
+constexpr size_t kAlbumColumnCount = 11;
+// The song columns of `s` after the album's; lists read '' for the lyrics.
+constexpr const char* kSongColumnsOfS =
+    "s.song_index, s.title, s.lyrics, s.song_key, s.tempo_bpm, s.duration_seconds, "
+    "s.ogg_asset_id, s.mp3_asset_id, s.midi_asset_id, s.lrc_asset_id, s.lyrics_by";
+constexpr const char* kSongColumnsOfSWithoutLyrics =
+    "s.song_index, s.title, '', s.song_key, s.tempo_bpm, s.duration_seconds, "
+    "s.ogg_asset_id, s.mp3_asset_id, s.midi_asset_id, s.lrc_asset_id, s.lyrics_by";
+
+// An optional asset id: "" is stored as NULL so the foreign key to the owner's claim is skipped.
+SqlValue AssetRef(const std::string& id) {
+  if (id.empty()) return std::monostate{};
+  return id;
+}
+
+std::string OptionalText(const SqlRow& r, size_t i) { return r.IsNull(i) ? "" : r.Text(i); }
+
+Album AlbumFromRow(const SqlRow& r) {
+  Album a;
+  a.id = r.Text(0);
+  a.owner_user_id = r.Text(1);
+  a.job_id = r.Text(2);
+  a.title = r.Text(3);
+  a.genre = r.Text(4);
+  a.theme = r.Text(5);
+  a.cover_description = r.Text(6);
+  a.seed = static_cast<uint64_t>(r.Int(7));
+  a.cover_asset_id = OptionalText(r, 8);
+  a.cover_thumbnail_asset_id = OptionalText(r, 9);
+  a.created_at_ms = r.Int(10);
+  return a;
+}
+
+AlbumSong SongFromRow(const SqlRow& r, size_t first) {
+  AlbumSong s;
+  s.index = static_cast<int>(r.Int(first));
+  s.title = r.Text(first + 1);
+  s.lyrics = r.Text(first + 2);
+  s.key = r.Text(first + 3);
+  s.tempo_bpm = r.Double(first + 4);
+  s.duration_seconds = r.Double(first + 5);
+  s.ogg_asset_id = OptionalText(r, first + 6);
+  s.mp3_asset_id = OptionalText(r, first + 7);
+  s.midi_asset_id = OptionalText(r, first + 8);
+  s.lrc_asset_id = OptionalText(r, first + 9);
+  s.lyrics_by = r.Text(first + 10);
+  return s;
+}
+
+// Rows of (album columns, song columns) ordered by album, then song: one Album per album id.
+std::vector<Album> AlbumsFromRows(const std::vector<SqlRow>& rows) {
+  std::vector<Album> albums;
+  for (const auto& row : rows) {
+    if (albums.empty() || albums.back().id != row.Text(0)) albums.push_back(AlbumFromRow(row));
+    if (!row.IsNull(kAlbumColumnCount))
+      albums.back().songs.push_back(SongFromRow(row, kAlbumColumnCount));
+  }
+  return albums;
+}
+
+// Loads albums with their songs: `where` filters albums `a` with parameters `params`.
+std::vector<Album> LoadAlbums(SqlTransaction& txn, const std::string& where,
+                              const std::vector<SqlValue>& params) {
+  return AlbumsFromRows(txn.Exec(std::string("SELECT ") + kAlbumColumnsOfA + ", " +
+                                     kSongColumnsOfS +
+                                     " FROM albums a LEFT JOIN album_songs s ON s.album_id = a.id"
+                                     " WHERE " +
+                                     where + " ORDER BY a.id, s.song_index",
+                                 params)
+                            .rows);
+}
+
+std::optional<platform::Error> CheckAlbumText(const std::string& field, const std::string& value,
+                                              size_t max_bytes, bool required, bool multiline) {
+  if (required && value.empty()) return Invalid(field + " is required");
+  if (value.size() > max_bytes)
+    return Invalid(field + " must be at most " + std::to_string(max_bytes) + " bytes");
+  if (!IsCleanUtf8(value, multiline)) {
+    return Invalid(field +
+                   (multiline ? " must be valid UTF-8 text" : " must be valid UTF-8 on one line"));
+  }
+  return std::nullopt;
+}
+
+std::optional<platform::Error> CheckOptionalAssetId(const std::string& field,
+                                                    const std::string& id) {
+  if (id.empty()) return std::nullopt;
+  return CheckAssetId(field, id);
+}
+
+// Every asset an album refers to, with the field that names it, in field order.
+std::vector<std::pair<std::string, std::string>> AlbumAssetRefs(const Album& a) {
+  std::vector<std::pair<std::string, std::string>> refs;
+  auto add = [&](std::string field, const std::string& id) {
+    if (!id.empty()) refs.emplace_back(std::move(field), id);
+  };
+  add("cover_asset_id", a.cover_asset_id);
+  add("cover_thumbnail_asset_id", a.cover_thumbnail_asset_id);
+  for (size_t i = 0; i < a.songs.size(); ++i) {
+    const std::string song = "songs[" + std::to_string(i) + "].";
+    add(song + "ogg_asset_id", a.songs[i].ogg_asset_id);
+    add(song + "mp3_asset_id", a.songs[i].mp3_asset_id);
+    add(song + "midi_asset_id", a.songs[i].midi_asset_id);
+    add(song + "lrc_asset_id", a.songs[i].lrc_asset_id);
+  }
+  return refs;
+}
+
+std::optional<platform::Error> CheckAlbum(const Album& a) {
+  if (auto e = CheckId("owner_user_id", a.owner_user_id)) return e;
+  if (auto e = CheckId("job_id", a.job_id)) return e;
+  if (auto e = CheckAlbumText("title", a.title, L::kMaxAlbumTextBytes, true, false)) return e;
+  if (auto e = CheckAlbumText("genre", a.genre, L::kMaxAlbumTextBytes, false, false)) return e;
+  if (auto e = CheckAlbumText("theme", a.theme, L::kMaxAlbumTextBytes, false, false)) return e;
+  if (auto e = CheckAlbumText("cover_description", a.cover_description,
+                              L::kMaxCoverDescriptionBytes, false, true))
+    return e;
+  if (auto e = CheckOptionalAssetId("cover_asset_id", a.cover_asset_id)) return e;
+  if (auto e = CheckOptionalAssetId("cover_thumbnail_asset_id", a.cover_thumbnail_asset_id))
+    return e;
+  if (a.songs.empty() || a.songs.size() > L::kMaxAlbumSongs)
+    return Invalid("an album has 1 to " + std::to_string(L::kMaxAlbumSongs) + " songs");
+  for (size_t i = 0; i < a.songs.size(); ++i) {
+    const AlbumSong& s = a.songs[i];
+    const std::string song = "songs[" + std::to_string(i) + "].";
+    if (s.index != static_cast<int>(i))
+      return Invalid(song + "index must be " + std::to_string(i) + " (songs in album order)");
+    if (auto e = CheckAlbumText(song + "title", s.title, L::kMaxAlbumTextBytes, true, false))
+      return e;
+    if (auto e = CheckAlbumText(song + "lyrics", s.lyrics, L::kMaxLyricsBytes, false, true))
+      return e;
+    if (auto e = CheckAlbumText(song + "key", s.key, L::kMaxAlbumTextBytes, false, false)) return e;
+    if (!(s.tempo_bpm > 0 && s.tempo_bpm <= L::kMaxTempoBpm))
+      return Invalid(song + "tempo_bpm must be a number above 0 and at most 1000");
+    if (!(s.duration_seconds >= 0 && s.duration_seconds <= L::kMaxSongSeconds))
+      return Invalid(song + "duration_seconds must be a number from 0 to 3600");
+    if (auto e = CheckOptionalAssetId(song + "ogg_asset_id", s.ogg_asset_id)) return e;
+    if (auto e = CheckOptionalAssetId(song + "mp3_asset_id", s.mp3_asset_id)) return e;
+    if (auto e = CheckOptionalAssetId(song + "midi_asset_id", s.midi_asset_id)) return e;
+    if (auto e = CheckOptionalAssetId(song + "lrc_asset_id", s.lrc_asset_id)) return e;
+    if (auto e =
+            CheckAlbumText(song + "lyrics_by", s.lyrics_by, L::kMaxAlbumTextBytes, false, false))
+      return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string NormaliseEmail(std::string_view email) {
@@ -419,8 +631,36 @@ bool DecodeHistoryCursor(const std::string& cursor, int64_t* created_at_ms, std:
   return true;
 }
 
-SqlStorage::SqlStorage(std::unique_ptr<SqlDatabase> db, const platform::Clock& clock)
-    : db_(std::move(db)), clock_(clock) {}
+namespace {
+
+// A keyset page as the caller asked for it: how many rows (0: the default), and where the last
+// page ended (no cursor: the first page).
+struct PageStart {
+  int size = 0;
+  bool first = true;
+  int64_t after_time = 0;
+  std::string after_id;
+};
+
+Result<PageStart> CheckPage(int page_size, const std::string& cursor) {
+  if (page_size < 0 || page_size > L::kMaxPageSize) {
+    return Invalid("page_size must be 1 to " + std::to_string(L::kMaxPageSize) +
+                   " (0 for the default)");
+  }
+  PageStart start;
+  start.size = page_size == 0 ? L::kDefaultPageSize : page_size;
+  start.first = cursor.empty();
+  if (!start.first && !DecodeHistoryCursor(cursor, &start.after_time, &start.after_id)) {
+    return Invalid("page_token is not valid; start again from the first page");
+  }
+  return start;
+}
+
+}  // namespace
+
+SqlStorage::SqlStorage(std::unique_ptr<SqlDatabase> db, const platform::Clock& clock,
+                       AssetLimits asset_limits)
+    : db_(std::move(db)), clock_(clock), asset_limits_(asset_limits) {}
 
 int64_t SqlStorage::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
@@ -690,21 +930,14 @@ Result<SavedMoodResult> SqlStorage::SaveMoodResult(const MoodResult& in) {
 Result<MoodHistoryPage> SqlStorage::ListMoodHistory(const std::string& user_id, int page_size,
                                                     const std::string& cursor) {
   if (auto e = CheckId("user_id", user_id)) return *e;
-  if (page_size < 0 || page_size > L::kMaxPageSize) {
-    return Invalid("page_size must be 1 to " + std::to_string(L::kMaxPageSize) +
-                   " (0 for the default)");
-  }
-  if (page_size == 0) page_size = L::kDefaultPageSize;
-  int64_t after_time = 0;
-  std::string after_id;
-  if (!cursor.empty() && !DecodeHistoryCursor(cursor, &after_time, &after_id)) {
-    return Invalid("page_token is not valid; start again from the first page");
-  }
+  auto checked = CheckPage(page_size, cursor);
+  if (!checked.ok()) return checked.error();
+  const PageStart& start = *checked;
   return Guard<MoodHistoryPage>("ListMoodHistory", [&]() -> Result<MoodHistoryPage> {
     auto txn = db_->Begin(false);
-    const int64_t limit = page_size + 1;  // one extra row tells whether there is a next page
+    const int64_t limit = start.size + 1;  // one extra row tells whether there is a next page
     SqlResult r;
-    if (cursor.empty()) {
+    if (start.first) {
       r = txn->Exec(
           std::string("SELECT ") + kMoodColumns +
               " FROM mood_history WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
@@ -713,13 +946,13 @@ Result<MoodHistoryPage> SqlStorage::ListMoodHistory(const std::string& user_id, 
       r = txn->Exec(std::string("SELECT ") + kMoodColumns +
                         " FROM mood_history WHERE user_id = $1 AND (created_at < $2 OR "
                         "(created_at = $2 AND id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4",
-                    {user_id, after_time, after_id, limit});
+                    {user_id, start.after_time, start.after_id, limit});
     }
     MoodHistoryPage page;
-    for (size_t i = 0; i < r.rows.size() && i < static_cast<size_t>(page_size); ++i) {
+    for (size_t i = 0; i < r.rows.size() && i < static_cast<size_t>(start.size); ++i) {
       page.results.push_back(MoodFromRow(r.rows[i]));
     }
-    if (r.rows.size() > static_cast<size_t>(page_size)) {
+    if (r.rows.size() > static_cast<size_t>(start.size)) {
       const auto& last = page.results.back();
       page.next_cursor = EncodeHistoryCursor(last.created_at_ms, last.id);
     }
@@ -850,6 +1083,356 @@ Result<CatalogPage> SqlStorage::ListCatalogPage(const std::string& after_id, int
   });
 }
 
+bool IsAssetMediaType(std::string_view media_type) {
+  return std::find(std::begin(kAssetMediaTypes), std::end(kAssetMediaTypes), media_type) !=
+         std::end(kAssetMediaTypes);
+}
+
+Result<AssetRange> FitAssetRange(int64_t size_bytes, int64_t offset, int64_t length) {
+  if (offset < 0) return Invalid("offset must not be negative");
+  if (length < 0) return Invalid("length must not be negative (0 reads to the end)");
+  if (offset >= size_bytes) return AssetRange{offset, 0, true};
+  const int64_t rest = size_bytes - offset;
+  return AssetRange{offset, length == 0 || length > rest ? rest : length, false};
+}
+
+Status SqlStorage::CheckAssetHeader(const AssetHeader& header) {
+  if (auto e = CheckAssetHeaderFields(header, asset_limits_)) return *e;
+  auto checked = Guard<bool>("CheckAssetHeader", [&]() -> Result<bool> {
+    auto txn = db_->Begin(false);
+    auto user = txn->Exec("SELECT asset_bytes FROM users WHERE id = $1", {header.owner_user_id});
+    if (user.rows.empty()) return MakeError(ErrorCode::kFailedPrecondition, "no such user");
+    const int64_t used = user.rows[0].Int(0);
+    // Bytes the owner holds already make the upload a no-op, which never counts against the quota.
+    if (!header.sha256.empty() &&
+        !txn->Exec("SELECT 1 FROM asset_owners WHERE asset_id = $1 AND owner_user_id = $2",
+                   {LowerAscii(header.sha256), header.owner_user_id})
+             .rows.empty()) {
+      return true;
+    }
+    if (header.size_bytes > asset_limits_.quota_bytes - used)
+      return QuotaExceeded(used, header.size_bytes, asset_limits_.quota_bytes);
+    return true;
+  });
+  if (!checked.ok()) return checked.error();
+  return Status::Ok();
+}
+
+Result<PutAssetResult> SqlStorage::PutAsset(const AssetUpload& upload) {
+  const AssetHeader& header = upload.header();
+  if (auto e = CheckAssetHeaderFields(header, asset_limits_)) return *e;
+  if (!upload.finished() || upload.received_bytes() != header.size_bytes)
+    return Invalid("the upload is not complete; nothing was stored");
+  if (!upload.MatchesHeaderSha256())
+    return Invalid("the bytes do not match the header's sha256; nothing was stored");
+  AssetInfo info{upload.sha256(), header.media_type, header.size_bytes, NowMs()};
+  return Guard<PutAssetResult>("PutAsset", [&]() -> Result<PutAssetResult> {
+    try {
+      auto txn = db_->Begin(true);
+      const std::string insert_asset =
+          "INSERT INTO assets (id, media_type, size_bytes, chunk_bytes, created_at) "
+          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
+      const std::vector<SqlValue> asset_row = {info.id, info.media_type, info.size_bytes,
+                                               L::kAssetChunkBytes, info.created_at_ms};
+      bool new_bytes = txn->Exec(insert_asset, asset_row).affected_rows == 1;
+      if (!new_bytes) {
+        // Lock the stored row, as DeleteAlbum does before it decides to delete an asset: a
+        // delete in progress finishes first, and then the bytes are written again here.
+        auto locked = txn->Exec(
+            "UPDATE assets SET size_bytes = size_bytes WHERE id = $1 "
+            "RETURNING media_type, created_at",
+            {info.id});
+        if (locked.rows.empty()) {
+          new_bytes = txn->Exec(insert_asset, asset_row).affected_rows == 1;
+          if (!new_bytes)
+            return MakeError(ErrorCode::kAborted, "the asset changed meanwhile; try again");
+        } else {
+          info.media_type = locked.rows[0].Text(0);  // the first upload named the type
+          info.created_at_ms = locked.rows[0].Int(1);
+        }
+      }
+      auto claimed = txn->Exec(
+          "INSERT INTO asset_owners (asset_id, owner_user_id, created_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (asset_id, owner_user_id) DO NOTHING",
+          {info.id, header.owner_user_id, NowMs()});
+      if (claimed.affected_rows == 0) return PutAssetResult{info, false};  // rolls back: no-op
+      auto charged = txn->Exec(
+          "UPDATE users SET asset_bytes = asset_bytes + $2 "
+          "WHERE id = $1 AND asset_bytes + $2 <= $3",
+          {header.owner_user_id, info.size_bytes, asset_limits_.quota_bytes});
+      if (charged.affected_rows == 0) {
+        auto user =
+            txn->Exec("SELECT asset_bytes FROM users WHERE id = $1", {header.owner_user_id});
+        if (user.rows.empty()) return MakeError(ErrorCode::kFailedPrecondition, "no such user");
+        return QuotaExceeded(user.rows[0].Int(0), info.size_bytes, asset_limits_.quota_bytes);
+      }
+      if (new_bytes) {
+        // Hashed again on the way in: the id promises these exact bytes, so a spool file that
+        // changed under us must fail the upload rather than store the wrong bytes under it.
+        Sha256Hasher check;
+        const std::string insert_chunk =
+            "INSERT INTO asset_chunks (asset_id, seq, data) VALUES ($1, $2, $3)";
+        int64_t seq = 0;
+        for (int64_t offset = 0; offset < info.size_bytes; offset += L::kAssetChunkBytes) {
+          std::string bytes =
+              upload.ReadAt(offset, std::min(L::kAssetChunkBytes, info.size_bytes - offset));
+          check.Update(bytes);
+          txn->Exec(insert_chunk, {info.id, seq++, SqlBlob{std::move(bytes)}});
+        }
+        if (check.FinishHex() != info.id)
+          throw std::runtime_error("an upload's spooled bytes no longer match their sha256");
+      }
+      txn->Commit();
+      return PutAssetResult{info, true};
+    } catch (const SqlError& e) {
+      if (e.kind() == SqlError::Kind::kForeignKeyViolation)
+        return MakeError(ErrorCode::kFailedPrecondition, "no such user");
+      throw;
+    }
+  });
+}
+
+Result<AssetInfo> SqlStorage::GetAssetInfo(const std::string& owner_user_id,
+                                           const std::string& asset_id) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  if (auto e = CheckAssetId("asset_id", asset_id)) return *e;
+  return Guard<AssetInfo>("GetAssetInfo", [&]() -> Result<AssetInfo> {
+    auto txn = db_->Begin(false);
+    auto r = txn->Exec(
+        "SELECT a.id, a.media_type, a.size_bytes, a.created_at FROM asset_owners o "
+        "JOIN assets a ON a.id = o.asset_id WHERE o.asset_id = $1 AND o.owner_user_id = $2",
+        {asset_id, owner_user_id});
+    if (r.rows.empty()) return MakeError(ErrorCode::kNotFound, "no such asset");
+    const auto& row = r.rows[0];
+    return AssetInfo{row.Text(0), row.Text(1), row.Int(2), row.Int(3)};
+  });
+}
+
+Result<std::string> SqlStorage::ReadAssetBytes(const std::string& owner_user_id,
+                                               const std::string& asset_id, int64_t offset,
+                                               int64_t max_bytes) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  if (auto e = CheckAssetId("asset_id", asset_id)) return *e;
+  if (offset < 0) return Invalid("offset must not be negative");
+  if (max_bytes < 1) return Invalid("max_bytes must be at least 1");
+  return Guard<std::string>("ReadAssetBytes", [&]() -> Result<std::string> {
+    auto txn = db_->Begin(false);
+    // The chunk holding `offset` is found from the asset's own chunk size, so a later change of
+    // kAssetChunkBytes leaves older assets readable.
+    auto r = txn->Exec(
+        "SELECT a.size_bytes, a.chunk_bytes, c.seq, c.data FROM asset_owners o "
+        "JOIN assets a ON a.id = o.asset_id "
+        "LEFT JOIN asset_chunks c ON c.asset_id = a.id AND c.seq = $3 / a.chunk_bytes "
+        "WHERE o.asset_id = $1 AND o.owner_user_id = $2",
+        {asset_id, owner_user_id, offset});
+    if (r.rows.empty()) return MakeError(ErrorCode::kNotFound, "no such asset");
+    const auto& row = r.rows[0];
+    if (offset >= row.Int(0))
+      return Invalid("offset must be below the asset's size (" + std::to_string(row.Int(0)) + ")");
+    if (row.IsNull(3)) {
+      throw std::runtime_error("asset " + asset_id + " has no chunk for byte " +
+                               std::to_string(offset));
+    }
+    const std::string& data = row.Blob(3);
+    const int64_t start = offset - row.Int(2) * row.Int(1);
+    if (start < 0 || start >= static_cast<int64_t>(data.size())) {
+      throw std::runtime_error("asset " + asset_id + " has a short chunk at byte " +
+                               std::to_string(offset));
+    }
+    const int64_t n = std::min<int64_t>(max_bytes, static_cast<int64_t>(data.size()) - start);
+    return data.substr(static_cast<size_t>(start), static_cast<size_t>(n));
+  });
+}
+
+Result<AssetUsage> SqlStorage::GetAssetUsage(const std::string& owner_user_id) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  return Guard<AssetUsage>("GetAssetUsage", [&]() -> Result<AssetUsage> {
+    auto txn = db_->Begin(false);
+    auto r = txn->Exec("SELECT asset_bytes FROM users WHERE id = $1", {owner_user_id});
+    if (r.rows.empty()) return MakeError(ErrorCode::kNotFound, "no such user");
+    return AssetUsage{r.rows[0].Int(0), asset_limits_.quota_bytes};
+  });
+}
+
+Result<SavedAlbum> SqlStorage::SaveAlbum(const Album& in) {
+  if (auto e = CheckAlbum(in)) return *e;
+  Album album = in;
+  album.id = NewId();
+  album.created_at_ms = NowMs();
+  const auto refs = AlbumAssetRefs(album);
+  return Guard<SavedAlbum>("SaveAlbum", [&]() -> Result<SavedAlbum> {
+    try {
+      auto txn = db_->Begin(true);
+      // The album a retried job saved before, whatever this attempt's assets are. Only a
+      // shortcut: two first attempts at once both miss it, and the unique index decides below.
+      auto saved_before = [&]() -> std::optional<Result<SavedAlbum>> {
+        auto existing = LoadAlbums(*txn, "a.job_id = $1", {album.job_id});
+        if (existing.empty()) return std::nullopt;
+        if (existing[0].owner_user_id != album.owner_user_id) {
+          return Result<SavedAlbum>(
+              MakeError(ErrorCode::kAlreadyExists, "job_id was already saved for another user"));
+        }
+        return Result<SavedAlbum>(SavedAlbum{std::move(existing[0]), false});
+      };
+      if (auto found = saved_before()) return std::move(*found);
+      if (txn->Exec("SELECT 1 FROM users WHERE id = $1", {album.owner_user_id}).rows.empty())
+        return MakeError(ErrorCode::kFailedPrecondition, "no such user");
+      std::set<std::string> checked;
+      for (const auto& [field, id] : refs) {
+        if (!checked.insert(id).second) continue;
+        if (txn->Exec("SELECT 1 FROM asset_owners WHERE asset_id = $1 AND owner_user_id = $2",
+                      {id, album.owner_user_id})
+                .rows.empty()) {
+          return MakeError(
+              ErrorCode::kFailedPrecondition,
+              "asset " + id + " (" + field + ") is not one of this user's assets; upload it first");
+        }
+      }
+      // The unique index on job_id settles concurrent first saves of one job: the loser inserts
+      // nothing and returns the winner's album.
+      auto inserted = txn->Exec(std::string("INSERT INTO albums (") + kAlbumColumns +
+                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                                    "ON CONFLICT (job_id) DO NOTHING",
+                                {album.id, album.owner_user_id, album.job_id, album.title,
+                                 album.genre, album.theme, album.cover_description,
+                                 static_cast<int64_t>(album.seed), AssetRef(album.cover_asset_id),
+                                 AssetRef(album.cover_thumbnail_asset_id), album.created_at_ms});
+      if (inserted.affected_rows == 0) {
+        if (auto found = saved_before()) return std::move(*found);
+        throw std::runtime_error("an album conflicted on job_id but is gone");
+      }
+      for (const auto& s : album.songs) {
+        txn->Exec(
+            "INSERT INTO album_songs (album_id, song_index, owner_user_id, title, lyrics, "
+            "song_key, tempo_bpm, duration_seconds, ogg_asset_id, mp3_asset_id, midi_asset_id, "
+            "lrc_asset_id, lyrics_by) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            {album.id, int64_t{s.index}, album.owner_user_id, s.title, s.lyrics, s.key, s.tempo_bpm,
+             s.duration_seconds, AssetRef(s.ogg_asset_id), AssetRef(s.mp3_asset_id),
+             AssetRef(s.midi_asset_id), AssetRef(s.lrc_asset_id), s.lyrics_by});
+      }
+      txn->Commit();
+      return SavedAlbum{album, true};
+    } catch (const SqlError& e) {
+      // The claims were checked above; only a DeleteAlbum releasing one in between gets here.
+      if (e.kind() == SqlError::Kind::kForeignKeyViolation) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "an asset of the album was deleted while it was being saved; upload it "
+                         "again");
+      }
+      throw;
+    }
+  });
+}
+
+Result<Album> SqlStorage::GetAlbum(const std::string& owner_user_id, const std::string& album_id) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  if (auto e = CheckId("album_id", album_id)) return *e;
+  return Guard<Album>("GetAlbum", [&]() -> Result<Album> {
+    auto txn = db_->Begin(false);
+    auto albums = LoadAlbums(*txn, "a.id = $1 AND a.owner_user_id = $2", {album_id, owner_user_id});
+    if (albums.empty()) return MakeError(ErrorCode::kNotFound, "no such album");
+    return std::move(albums[0]);
+  });
+}
+
+Result<AlbumPage> SqlStorage::ListAlbums(const std::string& owner_user_id, int page_size,
+                                         const std::string& cursor) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  auto checked = CheckPage(page_size, cursor);
+  if (!checked.ok()) return checked.error();
+  const PageStart& start = *checked;
+  return Guard<AlbumPage>("ListAlbums", [&]() -> Result<AlbumPage> {
+    auto txn = db_->Begin(false);
+    const int64_t limit = start.size + 1;  // one extra album tells whether there is a next page
+    // One statement, so the page's albums and their songs come from one snapshot.
+    const std::string page =
+        start.first
+            ? std::string("SELECT ") + kAlbumColumns +
+                  " FROM albums WHERE owner_user_id = $1 ORDER BY created_at DESC, id DESC "
+                  "LIMIT $2"
+            : std::string("SELECT ") + kAlbumColumns +
+                  " FROM albums WHERE owner_user_id = $1 AND (created_at < $3 OR "
+                  "(created_at = $3 AND id < $4)) ORDER BY created_at DESC, id DESC LIMIT $2";
+    std::vector<SqlValue> params = {owner_user_id, limit};
+    if (!start.first) {
+      params.emplace_back(start.after_time);
+      params.emplace_back(start.after_id);
+    }
+    auto rows = txn->Exec(std::string("SELECT ") + kAlbumColumnsOfA + ", " +
+                              kSongColumnsOfSWithoutLyrics + " FROM (" + page +
+                              ") a LEFT JOIN album_songs s ON s.album_id = a.id "
+                              "ORDER BY a.created_at DESC, a.id DESC, s.song_index",
+                          params);
+    AlbumPage out;
+    out.albums = AlbumsFromRows(rows.rows);
+    if (out.albums.size() > static_cast<size_t>(start.size)) {
+      out.albums.resize(static_cast<size_t>(start.size));
+      const auto& last = out.albums.back();
+      out.next_cursor = EncodeHistoryCursor(last.created_at_ms, last.id);
+    }
+    return out;
+  });
+}
+
+Result<int64_t> SqlStorage::DeleteAlbum(const std::string& owner_user_id,
+                                        const std::string& album_id) {
+  if (auto e = CheckId("owner_user_id", owner_user_id)) return *e;
+  if (auto e = CheckId("album_id", album_id)) return *e;
+  return Guard<int64_t>("DeleteAlbum", [&]() -> Result<int64_t> {
+    try {
+      auto txn = db_->Begin(true);
+      auto albums =
+          LoadAlbums(*txn, "a.id = $1 AND a.owner_user_id = $2", {album_id, owner_user_id});
+      if (albums.empty()) return MakeError(ErrorCode::kNotFound, "no such album");
+      // Sorted, so two deletes sharing assets lock them in the same order and never deadlock.
+      std::set<std::string> used;
+      for (const auto& ref : AlbumAssetRefs(albums[0])) used.insert(ref.second);
+      txn->Exec("DELETE FROM album_songs WHERE album_id = $1", {album_id});
+      txn->Exec("DELETE FROM albums WHERE id = $1", {album_id});
+      int64_t released = 0;
+      int64_t released_bytes = 0;
+      for (const auto& id : used) {
+        auto still_used = txn->Exec(
+            "SELECT 1 FROM albums WHERE owner_user_id = $2 AND "
+            "(cover_asset_id = $1 OR cover_thumbnail_asset_id = $1) "
+            "UNION ALL SELECT 1 FROM album_songs WHERE owner_user_id = $2 AND "
+            "(ogg_asset_id = $1 OR mp3_asset_id = $1 OR midi_asset_id = $1 OR lrc_asset_id = $1)",
+            {id, owner_user_id});
+        if (!still_used.rows.empty()) continue;
+        // Locking the asset row first queues every other writer deciding about this asset
+        // (another owner's DeleteAlbum, a PutAsset of the same bytes), so "nobody holds it any
+        // more" is still true when the row is deleted.
+        auto locked = txn->Exec(
+            "UPDATE assets SET size_bytes = size_bytes WHERE id = $1 RETURNING size_bytes", {id});
+        if (locked.rows.empty()) continue;
+        if (txn->Exec("DELETE FROM asset_owners WHERE asset_id = $1 AND owner_user_id = $2",
+                      {id, owner_user_id})
+                .affected_rows == 0)
+          continue;
+        ++released;
+        released_bytes += locked.rows[0].Int(0);
+        if (txn->Exec("SELECT 1 FROM asset_owners WHERE asset_id = $1 LIMIT 1", {id})
+                .rows.empty()) {
+          txn->Exec("DELETE FROM asset_chunks WHERE asset_id = $1", {id});
+          txn->Exec("DELETE FROM assets WHERE id = $1", {id});
+        }
+      }
+      txn->Exec("UPDATE users SET asset_bytes = asset_bytes - $2 WHERE id = $1",
+                {owner_user_id, released_bytes});
+      txn->Commit();
+      return released;
+    } catch (const SqlError& e) {
+      // Another album of this owner started using one of the assets while this one was deleted.
+      if (e.kind() == SqlError::Kind::kForeignKeyViolation) {
+        return MakeError(ErrorCode::kAborted,
+                         "the album's assets changed while it was being deleted; try again");
+      }
+      throw;
+    }
+  });
+}
+
 std::unique_ptr<SqlDatabase> OpenSqlDatabase(const std::string& database_url, int pool_size) {
   if (database_url.rfind("sqlite:", 0) == 0) {
     std::string path = database_url.substr(7);
@@ -872,7 +1455,7 @@ std::unique_ptr<Storage> OpenStorage(const StorageOptions& options) {
       std::chrono::duration_cast<std::chrono::milliseconds>(options.clock->Now().time_since_epoch())
           .count();
   ApplyMigrations(*db, EmbeddedMigrations(), now);
-  return std::make_unique<SqlStorage>(std::move(db), *options.clock);
+  return std::make_unique<SqlStorage>(std::move(db), *options.clock, options.assets);
 }
 
 }  // namespace moodtape::store

@@ -12,7 +12,8 @@ namespace moodtape::store {
 class SqlStorage final : public Storage {
  public:
   // `clock` must outlive this object.
-  SqlStorage(std::unique_ptr<SqlDatabase> db, const platform::Clock& clock);
+  SqlStorage(std::unique_ptr<SqlDatabase> db, const platform::Clock& clock,
+             AssetLimits asset_limits = {});
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> GetUserById(const std::string& user_id) override;
@@ -37,6 +38,21 @@ class SqlStorage final : public Storage {
   Result<CatalogInfo> GetCatalogInfo() override;
   Result<CatalogPage> ListCatalogPage(const std::string& after_id, int limit) override;
 
+  Status CheckAssetHeader(const AssetHeader& header) override;
+  Result<PutAssetResult> PutAsset(const AssetUpload& upload) override;
+  Result<AssetInfo> GetAssetInfo(const std::string& owner_user_id,
+                                 const std::string& asset_id) override;
+  Result<std::string> ReadAssetBytes(const std::string& owner_user_id, const std::string& asset_id,
+                                     int64_t offset, int64_t max_bytes) override;
+  Result<AssetUsage> GetAssetUsage(const std::string& owner_user_id) override;
+
+  Result<SavedAlbum> SaveAlbum(const Album& album) override;
+  Result<Album> GetAlbum(const std::string& owner_user_id, const std::string& album_id) override;
+  Result<AlbumPage> ListAlbums(const std::string& owner_user_id, int page_size,
+                               const std::string& cursor) override;
+  Result<int64_t> DeleteAlbum(const std::string& owner_user_id,
+                              const std::string& album_id) override;
+
   SqlDatabase& database() { return *db_; }
 
  private:
@@ -44,12 +60,14 @@ class SqlStorage final : public Storage {
 
   std::unique_ptr<SqlDatabase> db_;
   const platform::Clock& clock_;
+  const AssetLimits asset_limits_;
 };
 
 // Normalised form of an email address: surrounding white space removed, ASCII lower case.
 std::string NormaliseEmail(std::string_view email);
 
-// Opaque page cursors: base64url of "v1.<created_at_ms>.<id>". Exposed for tests.
+// Opaque page cursors of the mood history and the albums: base64url of "v1.<created_at_ms>.<id>".
+// Exposed for tests.
 std::string EncodeHistoryCursor(int64_t created_at_ms, const std::string& id);
 bool DecodeHistoryCursor(const std::string& cursor, int64_t* created_at_ms, std::string* id);
 

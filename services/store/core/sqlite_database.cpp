@@ -46,9 +46,13 @@ void BindAll(sqlite3* db, sqlite3_stmt* stmt, const std::vector<size_t>& value_i
       rc = sqlite3_bind_int64(stmt, i, *x);
     } else if (const auto* d = std::get_if<double>(&v)) {
       rc = sqlite3_bind_double(stmt, i, *d);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      rc = sqlite3_bind_text64(stmt, i, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     } else {
-      const auto& s = std::get<std::string>(v);
-      rc = sqlite3_bind_text64(stmt, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      // SQLITE_STATIC: the bytes outlive the statement's use (reset before Exec returns), and an
+      // asset chunk is large enough that a copy per bind would show.
+      const auto& b = std::get<SqlBlob>(v).bytes;
+      rc = sqlite3_bind_blob64(stmt, i, b.data(), b.size(), SQLITE_STATIC);
     }
     if (rc != SQLITE_OK) throw ErrorFrom(db, rc);
   }
@@ -62,6 +66,10 @@ SqlValue Column(sqlite3_stmt* stmt, int i) {
       return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
     case SQLITE_FLOAT:
       return sqlite3_column_double(stmt, i);
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+      return SqlBlob{std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, i)))};
+    }
     default: {
       const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
       return std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, i)));

@@ -1,12 +1,14 @@
-// What the store keeps: users, refresh tokens, mood history and the track catalogue, as plain C++
-// types behind one interface with a SQLite and a PostgreSQL back-end (OpenStorage picks one from a
-// URL). No gRPC here; services/store/store_service.cpp adapts it.
+// What the store keeps: users, refresh tokens, mood history, the track catalogue, assets and
+// albums, as plain C++ types behind one interface with a SQLite and a PostgreSQL back-end
+// (OpenStorage picks one from a URL). No gRPC here; store_service.cpp, asset_service.cpp and
+// album_service.cpp adapt it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/base/clock.h"
@@ -144,6 +146,105 @@ struct CatalogPage {
   std::vector<StoredTrack> tracks;  // ordered by id; fewer than asked for on the last page
 };
 
+// ---- Assets: files users own (rendered songs, MIDI, timed lyrics, covers) ----
+
+// An asset as its owners see it. The id is the SHA-256 of the bytes (64 lower-case hex
+// characters), so the same bytes are one stored asset however often, and by whomever, they are
+// uploaded.
+struct AssetInfo {
+  std::string id;
+  std::string media_type;
+  int64_t size_bytes = 0;
+  int64_t created_at_ms = 0;  // when these bytes were first stored
+  bool operator==(const AssetInfo&) const = default;
+};
+
+// What an upload says about itself before its bytes arrive.
+struct AssetHeader {
+  std::string owner_user_id;
+  std::string media_type;  // one IsAssetMediaType accepts, spelled exactly
+  int64_t size_bytes = 0;
+  std::string sha256;  // optional: the hex digest the client computed
+};
+
+struct PutAssetResult {
+  AssetInfo asset;
+  bool created = false;  // false: the owner had these bytes already, and nothing was written
+};
+
+// The bytes of the assets one user holds (each asset counted once, however many albums use it)
+// and the most they may hold.
+struct AssetUsage {
+  int64_t used_bytes = 0;
+  int64_t quota_bytes = 0;
+};
+
+// The part of an asset a ranged read covers.
+struct AssetRange {
+  int64_t offset = 0;
+  int64_t length = 0;
+  bool past_end = false;  // the range starts at or past the end: nothing can be read
+};
+
+// audio/ogg, audio/mpeg, audio/midi, image/png and "text/plain; charset=utf-8" (timed lyrics).
+bool IsAssetMediaType(std::string_view media_type);
+
+// Fits (offset, length) to an asset of `size_bytes`: length 0 means "to the end", and a range
+// running past the end is cut there. kInvalidArgument for a negative offset or length.
+Result<AssetRange> FitAssetRange(int64_t size_bytes, int64_t offset, int64_t length);
+
+// Set from [store] max_asset_bytes and asset_quota_bytes.
+struct AssetLimits {
+  int64_t max_asset_bytes = 64LL << 20;
+  int64_t quota_bytes = 1LL << 30;  // per user
+};
+
+class AssetUpload;  // core/asset_upload.h: the bytes of one upload while they arrive
+
+// ---- Albums ----
+
+struct AlbumSong {
+  int index = 0;  // 0-based position in the album
+  std::string title;
+  std::string lyrics;  // "[Label]" headers, one sung line per line
+  std::string key;     // as the producer names it, e.g. "A minor"
+  double tempo_bpm = 0;
+  double duration_seconds = 0;
+  // The renderings; "" = none. Each must be an asset the album's owner holds.
+  std::string ogg_asset_id;
+  std::string mp3_asset_id;
+  std::string midi_asset_id;
+  std::string lrc_asset_id;
+  std::string lyrics_by;  // "builtin" or a text model's name
+  bool operator==(const AlbumSong&) const = default;
+};
+
+struct Album {
+  std::string id;  // assigned by the store
+  std::string owner_user_id;
+  std::string job_id;  // one album per job
+  std::string title;
+  std::string genre;
+  std::string theme;
+  std::string cover_description;
+  uint64_t seed = 0;
+  std::string cover_asset_id;  // "" = none; otherwise an asset the owner holds
+  std::string cover_thumbnail_asset_id;
+  std::vector<AlbumSong> songs;  // 1..kMaxAlbumSongs, index i at position i
+  int64_t created_at_ms = 0;     // assigned by the store
+  bool operator==(const Album&) const = default;
+};
+
+struct SavedAlbum {
+  Album album;
+  bool created = false;  // false: the job's album had been saved before; `album` is that one
+};
+
+struct AlbumPage {
+  std::vector<Album> albums;  // songs without lyrics (GetAlbum has them)
+  std::string next_cursor;    // empty on the last page
+};
+
 // Limits every back-end enforces (kInvalidArgument names the field and the limit).
 struct StorageLimits {
   static constexpr size_t kMaxUsernameBytes = 64;
@@ -164,6 +265,14 @@ struct StorageLimits {
   static constexpr double kMaxTempoBpm = 1000;
   static constexpr int kDefaultCatalogPageSize = 1000;
   static constexpr int kMaxCatalogPageSize = 5000;
+  // Assets: the bytes are stored in rows of this size (the last one shorter).
+  static constexpr int64_t kAssetChunkBytes = 256 * 1024;
+  // Albums.
+  static constexpr size_t kMaxAlbumSongs = 10;
+  static constexpr size_t kMaxAlbumTextBytes = 256;  // titles, genre, theme, key, lyrics_by
+  static constexpr size_t kMaxCoverDescriptionBytes = 4096;
+  static constexpr size_t kMaxLyricsBytes = 32 * 1024;
+  static constexpr double kMaxSongSeconds = 3600;
 };
 
 class Storage {
@@ -211,6 +320,44 @@ class Storage {
   // Up to `limit` (1..kMaxCatalogPageSize) tracks with ids after `after_id` ("" for the first
   // page), ordered by id, and the catalogue info from the same snapshot.
   virtual Result<CatalogPage> ListCatalogPage(const std::string& after_id, int limit) = 0;
+
+  // Checks an upload's header before its bytes arrive (owner, media type, size, and the quota
+  // unless the header's sha256 names an asset the owner holds already), so a doomed upload is
+  // refused before it is sent. PutAsset checks everything again.
+  // kResourceExhausted names the quota and the usage; kFailedPrecondition: no such user.
+  virtual Status CheckAssetHeader(const AssetHeader& header) = 0;
+  // Stores a finished upload in one transaction: the bytes once (in kAssetChunkBytes rows) and
+  // the owner's claim on them, counted against the owner's quota once. The same bytes again for
+  // the same owner change nothing (created = false); an upload that is not finished, is short, or
+  // whose bytes do not match the header's sha256 stores nothing (kInvalidArgument).
+  virtual Result<PutAssetResult> PutAsset(const AssetUpload& upload) = 0;
+  // kNotFound for an unknown asset and for another owner's alike.
+  virtual Result<AssetInfo> GetAssetInfo(const std::string& owner_user_id,
+                                         const std::string& asset_id) = 0;
+  // Up to `max_bytes` of the asset from `offset` (in [0, size)), never past the stored row that
+  // holds `offset`, so at most kAssetChunkBytes. One short read each: a caller streaming an asset
+  // holds no transaction between pieces (the bytes of an id never change). kNotFound as
+  // GetAssetInfo, also when the owner's claim went away between two reads.
+  virtual Result<std::string> ReadAssetBytes(const std::string& owner_user_id,
+                                             const std::string& asset_id, int64_t offset,
+                                             int64_t max_bytes) = 0;
+  virtual Result<AssetUsage> GetAssetUsage(const std::string& owner_user_id) = 0;
+
+  // Saves an album whose assets the owner holds (kFailedPrecondition names the first missing
+  // one). Idempotent by job_id: a second save returns the stored album with created = false;
+  // kAlreadyExists when the job was saved for another user.
+  virtual Result<SavedAlbum> SaveAlbum(const Album& album) = 0;
+  // kNotFound for unknown albums and for other users' alike.
+  virtual Result<Album> GetAlbum(const std::string& owner_user_id, const std::string& album_id) = 0;
+  // Newest first; page_size and cursor as in ListMoodHistory. Songs come without lyrics.
+  virtual Result<AlbumPage> ListAlbums(const std::string& owner_user_id, int page_size,
+                                       const std::string& cursor) = 0;
+  // Deletes the album and its songs and releases the owner's claim on every asset the album
+  // used that no other album of theirs uses; an asset nobody holds any more is deleted with its
+  // bytes. One transaction. Returns how many claims were released (the owner's view: another
+  // user holding the same bytes is not revealed). kNotFound as GetAlbum.
+  virtual Result<int64_t> DeleteAlbum(const std::string& owner_user_id,
+                                      const std::string& album_id) = 0;
 };
 
 struct StorageOptions {
@@ -218,6 +365,7 @@ struct StorageOptions {
   // created), "sqlite::memory:", or "postgresql://..." / "postgres://..." (a libpq URI).
   std::string database_url = "sqlite:var/store/moodtape.db";
   int pool_size = 4;  // PostgreSQL connections; SQLite uses one connection behind a mutex
+  AssetLimits assets;
   const platform::Clock* clock = &platform::SystemClock::Instance();
 };
 

@@ -1,12 +1,15 @@
 // The whole Storage contract, run against SQLite (a temporary file) and against a real
-// PostgreSQL 15 that the harness starts (postgres_server.h). Every TEST_P runs on both.
+// PostgreSQL 15 that the harness starts (postgres_server.h). Every TEST_P runs on both: accounts,
+// history and the catalogue (StorageTest), assets (AssetStorageTest), albums (AlbumStorageTest).
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -16,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/base/encoding.h"
+#include "services/store/core/asset_upload.h"
 #include "services/store/core/migrations.h"
 #include "services/store/core/sql_storage.h"
 #include "tests/services/store/postgres_server.h"
@@ -861,6 +865,631 @@ TEST_P(StorageTest, ThirtyThousandTracksImportInOneTransaction) {
               GetParam() == Backend::kSqlite ? "SQLite" : "PostgreSQL", static_cast<long long>(ms));
   EXPECT_EQ(again->catalog.track_count, 30'000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM catalog_tracks"), 30'000);
+}
+
+// ---- Assets ----
+
+// Deterministic bytes that compress badly, like audio.
+std::string SomeBytes(size_t n, uint32_t seed) {
+  std::mt19937 random(seed);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(random() & 0xff);
+  return out;
+}
+
+class AssetStorageTest : public StorageTest {
+ protected:
+  // Streams `bytes` into an upload in 100 KiB pieces, as PutAsset's messages would arrive.
+  std::unique_ptr<AssetUpload> Upload(const std::string& owner, const std::string& bytes,
+                                      const std::string& media_type = "audio/ogg",
+                                      const std::string& sha256 = "") {
+    auto upload = std::make_unique<AssetUpload>(
+        AssetHeader{owner, media_type, static_cast<int64_t>(bytes.size()), sha256}, dir_.path());
+    for (size_t at = 0; at < bytes.size(); at += 100 * 1024) {
+      auto appended = upload->Append(std::string_view(bytes).substr(at, 100 * 1024));
+      EXPECT_TRUE(appended.ok()) << appended.error().message;
+    }
+    auto finished = upload->Finish();
+    EXPECT_TRUE(finished.ok()) << finished.error().message;
+    return upload;
+  }
+
+  Result<PutAssetResult> Put(const std::string& owner, const std::string& bytes,
+                             const std::string& media_type = "audio/ogg") {
+    return storage_->PutAsset(*Upload(owner, bytes, media_type));
+  }
+
+  AssetInfo MustPut(const std::string& owner, const std::string& bytes) {
+    auto put = Put(owner, bytes);
+    EXPECT_TRUE(put.ok()) << (put.ok() ? "" : put.error().message);
+    return put.ok() ? put->asset : AssetInfo{};
+  }
+
+  // The bytes [offset, offset + length) read the way GetAsset streams them.
+  std::string Read(const std::string& owner, const std::string& id, int64_t offset,
+                   int64_t length) {
+    std::string out;
+    for (int64_t at = offset; at < offset + length;) {
+      auto piece = storage_->ReadAssetBytes(owner, id, at, offset + length - at);
+      EXPECT_TRUE(piece.ok()) << piece.error().message;
+      if (!piece.ok() || piece->empty()) break;
+      EXPECT_LE(static_cast<int64_t>(piece->size()), StorageLimits::kAssetChunkBytes);
+      out += *piece;
+      at += static_cast<int64_t>(piece->size());
+    }
+    return out;
+  }
+
+  int64_t Used(const std::string& owner) { return storage_->GetAssetUsage(owner)->used_bytes; }
+
+  void Reopen(AssetLimits limits) {
+    storage_.reset();
+    StorageOptions options;
+    options.database_url = url_;
+    options.clock = &clock_;
+    options.assets = limits;
+    storage_ = OpenStorage(options);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, AssetStorageTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
+
+TEST_P(AssetStorageTest, AnAssetLargerThanOneChunkRoundTripsByteForByte) {
+  User u = MakeUser("asset-alice");
+  // 5 MiB and a bit: twenty full chunks and a short one, spooled through a file on the way in.
+  const std::string bytes = SomeBytes(5 * 1024 * 1024 + 123, 1);
+  auto upload = Upload(u.id, bytes, "audio/ogg", platform::Sha256Hex(bytes));
+  auto started = std::chrono::steady_clock::now();
+  auto put = storage_->PutAsset(*upload);
+  auto put_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_TRUE(put->created);
+  EXPECT_EQ(put->asset.id, platform::Sha256Hex(bytes));
+  EXPECT_EQ(put->asset.media_type, "audio/ogg");
+  EXPECT_EQ(put->asset.size_bytes, static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(put->asset.created_at_ms, 1'700'000'000'000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks WHERE asset_id = $1", {put->asset.id}), 21);
+  EXPECT_EQ(Count("SELECT MAX(LENGTH(data)) FROM asset_chunks"), StorageLimits::kAssetChunkBytes);
+
+  auto info = storage_->GetAssetInfo(u.id, put->asset.id);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(*info, put->asset);
+  started = std::chrono::steady_clock::now();
+  std::string back = Read(u.id, put->asset.id, 0, info->size_bytes);
+  auto get_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  EXPECT_TRUE(back == bytes) << "the bytes read back differ";
+  std::printf("[ measure  ] 5 MiB asset on %s: store %lld ms, read %lld ms\n",
+              GetParam() == Backend::kSqlite ? "SQLite" : "PostgreSQL",
+              static_cast<long long>(put_ms), static_cast<long long>(get_ms));
+  RecordProperty("put_5mib_ms", std::to_string(put_ms));
+  RecordProperty("read_5mib_ms", std::to_string(get_ms));
+
+  // Bytes with NUL and every other value survive, and a small asset never touches the spool.
+  std::string small;
+  for (int i = 0; i < 512; ++i) small += static_cast<char>(i & 0xff);
+  auto lrc = Put(u.id, small, "text/plain; charset=utf-8");
+  ASSERT_TRUE(lrc.ok()) << lrc.error().message;
+  EXPECT_EQ(Read(u.id, lrc->asset.id, 0, 512), small);
+  EXPECT_EQ(Used(u.id), static_cast<int64_t>(bytes.size() + small.size()));
+}
+
+TEST_P(AssetStorageTest, TheSameBytesAreStoredOnceAndCountedForEachOwner) {
+  User alice = MakeUser("dedupe-alice");
+  User bob = MakeUser("dedupe-bob");
+  const std::string bytes = SomeBytes(300 * 1024, 2);
+  AssetInfo first = MustPut(alice.id, bytes);
+  clock_.Advance(5s);
+  auto again = Put(alice.id, bytes, "audio/mpeg");  // a retried job
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->asset, first);  // the first upload's type and time
+  EXPECT_EQ(Used(alice.id), 300 * 1024);
+
+  auto bobs = Put(bob.id, bytes);
+  ASSERT_TRUE(bobs.ok()) << bobs.error().message;
+  EXPECT_TRUE(bobs->created);  // new for bob, though no byte was written
+  EXPECT_EQ(bobs->asset.id, first.id);
+  EXPECT_EQ(Used(alice.id), 300 * 1024);
+  EXPECT_EQ(Used(bob.id), 300 * 1024);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_owners"), 2);
+  EXPECT_EQ(Read(bob.id, first.id, 0, first.size_bytes), bytes);
+}
+
+TEST_P(AssetStorageTest, ConcurrentUploadsOfTheSameBytesStoreThemOnce) {
+  constexpr int kThreads = 6;
+  std::vector<User> users;
+  for (int i = 0; i < kThreads / 2; ++i) users.push_back(MakeUser("race-" + std::to_string(i)));
+  const std::string bytes = SomeBytes(600 * 1024, 3);
+  std::vector<std::unique_ptr<AssetUpload>> uploads;
+  for (int i = 0; i < kThreads; ++i) uploads.push_back(Upload(users[i % users.size()].id, bytes));
+  std::barrier start(kThreads);
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto put = storage_->PutAsset(*uploads[i]);
+      if (!put.ok()) {
+        ADD_FAILURE() << put.error().message;
+        return;
+      }
+      if (put->created) ++created;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), static_cast<int>(users.size()));  // once per owner
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks"), 3);
+  for (const auto& u : users) EXPECT_EQ(Used(u.id), 600 * 1024);
+}
+
+TEST_P(AssetStorageTest, AShortStreamOrAChecksumMismatchStoresNothing) {
+  User u = MakeUser("short-carol");
+  const std::string bytes = SomeBytes(400 * 1024, 4);
+
+  AssetUpload short_stream({u.id, "audio/ogg", static_cast<int64_t>(bytes.size()), ""}, "");
+  ASSERT_TRUE(short_stream.Append(std::string_view(bytes).substr(0, bytes.size() - 1)).ok());
+  auto ended = short_stream.Finish();
+  ASSERT_FALSE(ended.ok());
+  EXPECT_EQ(ended.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ended.error().message,
+            "the stream ended after 409599 of 409600 bytes; nothing was stored");
+  EXPECT_EQ(storage_->PutAsset(short_stream).error().code, ErrorCode::kInvalidArgument);
+
+  AssetUpload too_long({u.id, "audio/ogg", 10, ""}, "");
+  auto overflow = too_long.Append(std::string_view(bytes).substr(0, 11));
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_THAT(overflow.error().message, HasSubstr("more than the header's size_bytes (10)"));
+
+  auto mismatch = Upload(u.id, bytes, "audio/ogg", platform::Sha256Hex("other bytes"));
+  EXPECT_FALSE(mismatch->MatchesHeaderSha256());
+  auto refused = storage_->PutAsset(*mismatch);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(refused.error().message, HasSubstr("sha256"));
+
+  // The header's digest may be upper case.
+  std::string upper = platform::Sha256Hex(bytes);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_TRUE(Upload(u.id, bytes, "audio/ogg", upper)->MatchesHeaderSha256());
+
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_owners"), 0);
+  EXPECT_EQ(Used(u.id), 0);
+}
+
+TEST_P(AssetStorageTest, TheQuotaRefusesWhatDoesNotFitAndSaysWhy) {
+  Reopen(AssetLimits{1024 * 1024, 1000 * 1000});
+  User u = MakeUser("quota-dave");
+  const std::string a = SomeBytes(600 * 1000, 5);
+  const std::string b = SomeBytes(600 * 1000, 6);
+  AssetInfo first = MustPut(u.id, a);
+
+  auto header_check = storage_->CheckAssetHeader({u.id, "audio/ogg", 600 * 1000, ""});
+  ASSERT_FALSE(header_check.ok());
+  EXPECT_EQ(header_check.error().code, ErrorCode::kResourceExhausted);
+  auto over = Put(u.id, b);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(over.error().message,
+            "the asset quota is 1000000 bytes and 600000 are in use; this asset needs 600000 "
+            "more; nothing was stored");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 1);
+  EXPECT_EQ(Used(u.id), 600 * 1000);
+
+  // Bytes the owner already holds are a no-op, so a full quota never refuses them.
+  EXPECT_TRUE(storage_->CheckAssetHeader({u.id, "audio/ogg", 600 * 1000, first.id}).ok());
+  auto again = Put(u.id, a);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_FALSE(again->created);
+  // Exactly filling the quota is fine.
+  EXPECT_TRUE(Put(u.id, SomeBytes(400 * 1000, 7)).ok());
+  EXPECT_EQ(Used(u.id), 1000 * 1000);
+
+  // The largest asset is a limit of its own (an upload that can never fit is not retried).
+  auto huge = storage_->CheckAssetHeader({u.id, "audio/ogg", 1024 * 1024 + 1, ""});
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(huge.error().message, HasSubstr("largest asset the store keeps has 1048576 bytes"));
+  EXPECT_EQ(storage_->CheckAssetHeader({"0123456789abcdef0123456789abcdef", "audio/ogg", 10, ""})
+                .error()
+                .code,
+            ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(AssetStorageTest, OnlyTheAllowedMediaTypesAreTaken) {
+  User u = MakeUser("types-erin");
+  for (const char* type :
+       {"audio/ogg", "audio/mpeg", "audio/midi", "image/png", "text/plain; charset=utf-8"}) {
+    EXPECT_TRUE(IsAssetMediaType(type)) << type;
+    EXPECT_TRUE(storage_->CheckAssetHeader({u.id, type, 10, ""}).ok()) << type;
+  }
+  for (const char* type : {"", "image/jpeg", "audio/ogg; codecs=vorbis", "AUDIO/OGG", "text/plain",
+                           "application/octet-stream"}) {
+    auto refused = storage_->CheckAssetHeader({u.id, type, 10, ""});
+    ASSERT_FALSE(refused.ok()) << type;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << type;
+    EXPECT_THAT(refused.error().message, HasSubstr("media_type must be one of audio/ogg"));
+    auto put = Put(u.id, "some bytes", type);
+    ASSERT_FALSE(put.ok()) << type;
+    EXPECT_EQ(put.error().code, ErrorCode::kInvalidArgument) << type;
+  }
+  EXPECT_EQ(storage_->CheckAssetHeader({u.id, "image/png", 0, ""}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(storage_->CheckAssetHeader({u.id, "image/png", 10, "abc"}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 0);
+}
+
+TEST_P(AssetStorageTest, RangesAreCutAtTheEndAndReadAcrossChunks) {
+  User u = MakeUser("ranges-frank");
+  const int64_t size = 2 * StorageLimits::kAssetChunkBytes + 7;
+  const std::string bytes = SomeBytes(static_cast<size_t>(size), 8);
+  AssetInfo a = MustPut(u.id, bytes);
+
+  auto fit = [&](int64_t offset, int64_t length) { return FitAssetRange(size, offset, length); };
+  EXPECT_EQ(fit(0, 0)->length, size);        // the whole asset
+  EXPECT_EQ(fit(0, 1)->length, 1);           // the first byte only
+  EXPECT_EQ(fit(size - 5, 100)->length, 5);  // cut at the end
+  EXPECT_FALSE(fit(size - 1, 0)->past_end);
+  EXPECT_TRUE(fit(size, 0)->past_end);
+  EXPECT_TRUE(fit(size + 10, 1)->past_end);
+  EXPECT_EQ(fit(-1, 0).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(fit(0, -1).error().code, ErrorCode::kInvalidArgument);
+
+  EXPECT_EQ(Read(u.id, a.id, 0, 1), bytes.substr(0, 1));
+  // A middle range across the first chunk boundary.
+  const int64_t middle = StorageLimits::kAssetChunkBytes - 10;
+  EXPECT_EQ(Read(u.id, a.id, middle, 100), bytes.substr(middle, 100));
+  EXPECT_EQ(Read(u.id, a.id, size - 5, fit(size - 5, 100)->length), bytes.substr(size - 5));
+  auto one = storage_->ReadAssetBytes(u.id, a.id, middle, 1000);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 10u);  // never past the stored chunk
+  EXPECT_EQ(storage_->ReadAssetBytes(u.id, a.id, size, 1).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(AssetStorageTest, AnotherUsersAssetIsNotFoundLikeAnUnknownOne) {
+  User owner = MakeUser("private-gina");
+  User other = MakeUser("nosy-hank");
+  AssetInfo a = MustPut(owner.id, SomeBytes(1000, 9));
+  auto theirs = storage_->GetAssetInfo(other.id, a.id);
+  auto unknown = storage_->GetAssetInfo(owner.id, platform::Sha256Hex("never uploaded"));
+  ASSERT_FALSE(theirs.ok());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(theirs.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(theirs.error().message, unknown.error().message);
+  EXPECT_EQ(storage_->ReadAssetBytes(other.id, a.id, 0, 10).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->GetAssetInfo(owner.id, "../etc/passwd").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(storage_->GetAssetInfo(owner.id, std::string(64, 'A')).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+// ---- Albums ----
+
+class AlbumStorageTest : public AssetStorageTest {
+ protected:
+  // An album of `songs` songs whose every asset `owner` holds.
+  Album MakeAlbum(const std::string& owner, const std::string& job, int songs = 2) {
+    Album a;
+    a.owner_user_id = owner;
+    a.job_id = job;
+    a.title = "Late Trains — " + job;
+    a.genre = "folk";
+    a.theme = "leaving home";
+    a.cover_description = "a station at night,\nrain on the glass";
+    a.seed = 42;
+    a.cover_asset_id = MustPut(owner, "png of " + job).id;
+    a.cover_thumbnail_asset_id = MustPut(owner, "thumbnail of " + job).id;
+    for (int i = 0; i < songs; ++i) {
+      AlbumSong s;
+      s.index = i;
+      s.title = "Song " + std::to_string(i);
+      s.lyrics = "[Verse 1]\nthe platform hums\n[Chorus]\nstay, stay";
+      s.key = "A minor";
+      s.tempo_bpm = 96.5;
+      s.duration_seconds = 181.25;
+      s.ogg_asset_id = MustPut(owner, "ogg " + job + std::to_string(i)).id;
+      s.mp3_asset_id = MustPut(owner, "mp3 " + job + std::to_string(i)).id;
+      s.midi_asset_id = MustPut(owner, "midi " + job + std::to_string(i)).id;
+      s.lrc_asset_id = MustPut(owner, "lrc " + job + std::to_string(i)).id;
+      s.lyrics_by = "builtin";
+      a.songs.push_back(s);
+    }
+    return a;
+  }
+
+  // An album with no cover thumbnail and one song per ogg asset id, nothing else.
+  static Album AlbumOf(const std::string& owner, const std::string& job, const std::string& cover,
+                       const std::vector<std::string>& oggs) {
+    Album a;
+    a.owner_user_id = owner;
+    a.job_id = job;
+    a.title = "Album " + job;
+    a.cover_asset_id = cover;
+    for (size_t i = 0; i < oggs.size(); ++i) {
+      AlbumSong s;
+      s.index = static_cast<int>(i);
+      s.title = "Song " + std::to_string(i);
+      s.tempo_bpm = 120;
+      s.duration_seconds = 30;
+      s.ogg_asset_id = oggs[i];
+      a.songs.push_back(s);
+    }
+    return a;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, AlbumStorageTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
+
+TEST_P(AlbumStorageTest, AlbumsRoundTripExactly) {
+  User u = MakeUser("album-ivy");
+  Album in = MakeAlbum(u.id, "job-rt", 3);
+  in.seed = std::numeric_limits<uint64_t>::max();  // every bit of the unsigned seed
+  in.songs[1].mp3_asset_id.clear();                // a rendering that was not made
+  in.cover_thumbnail_asset_id.clear();
+  auto saved = storage_->SaveAlbum(in);
+  ASSERT_TRUE(saved.ok()) << saved.error().message;
+  EXPECT_TRUE(saved->created);
+  EXPECT_EQ(saved->album.id.size(), 32u);
+  EXPECT_EQ(saved->album.created_at_ms, 1'700'000'000'000);
+  Album expected = in;
+  expected.id = saved->album.id;
+  expected.created_at_ms = saved->album.created_at_ms;
+  EXPECT_EQ(saved->album, expected);
+  auto got = storage_->GetAlbum(u.id, saved->album.id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(*got, expected);
+}
+
+TEST_P(AlbumStorageTest, SavingOneJobTwiceKeepsTheFirstAlbum) {
+  User u = MakeUser("album-jack");
+  Album in = MakeAlbum(u.id, "job-1");
+  auto first = storage_->SaveAlbum(in);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  clock_.Advance(1s);
+  in.title = "A retry that wrote another title";
+  auto second = storage_->SaveAlbum(in);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(second->album, first->album);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM albums"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM album_songs"), 2);
+
+  User other = MakeUser("album-kate");
+  Album theirs = MakeAlbum(other.id, "job-1");
+  EXPECT_EQ(storage_->SaveAlbum(theirs).error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_P(AlbumStorageTest, ConcurrentSavesOfOneJobCreateOneAlbum) {
+  User u = MakeUser("album-race");
+  const Album in = MakeAlbum(u.id, "job-race", 3);
+  constexpr int kThreads = 8;
+  std::barrier start(kThreads);
+  std::atomic<int> created{0};
+  std::set<std::string> ids;
+  std::mutex ids_mutex;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      auto r = storage_->SaveAlbum(in);
+      if (!r.ok()) {
+        ADD_FAILURE() << r.error().message;
+        return;
+      }
+      if (r->created) ++created;
+      std::lock_guard<std::mutex> lock(ids_mutex);
+      ids.insert(r->album.id);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM albums"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM album_songs"), 3);
+}
+
+TEST_P(AlbumStorageTest, AnAlbumNeedsEveryAssetItNamesAndValidFields) {
+  User u = MakeUser("album-liam");
+  User other = MakeUser("album-mia");
+  Album in = MakeAlbum(u.id, "job-missing");
+  const std::string never = platform::Sha256Hex("never uploaded");
+  in.songs[1].midi_asset_id = never;
+  auto missing = storage_->SaveAlbum(in);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(missing.error().message, "asset " + never +
+                                         " (songs[1].midi_asset_id) is not one of this user's "
+                                         "assets; upload it first");
+  // Another user's asset is just as missing.
+  in.songs[1].midi_asset_id = MustPut(other.id, "mia's midi").id;
+  EXPECT_EQ(storage_->SaveAlbum(in).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM albums"), 0);
+
+  auto expect_invalid = [&](Album a, const std::string& fragment) {
+    auto r = storage_->SaveAlbum(a);
+    ASSERT_FALSE(r.ok()) << fragment;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << fragment;
+    EXPECT_THAT(r.error().message, HasSubstr(fragment));
+  };
+  Album good = MakeAlbum(u.id, "job-fields");
+  Album a = good;
+  a.songs.clear();
+  expect_invalid(a, "an album has 1 to 10 songs");
+  a = good;
+  while (a.songs.size() < 11) {
+    a.songs.push_back(a.songs[0]);
+    a.songs.back().index = static_cast<int>(a.songs.size()) - 1;
+  }
+  expect_invalid(a, "an album has 1 to 10 songs");
+  a = good;
+  a.songs[1].index = 5;
+  expect_invalid(a, "songs[1].index must be 1");
+  a = good;
+  a.songs[0].ogg_asset_id = "not-a-digest";
+  expect_invalid(a, "songs[0].ogg_asset_id must be an asset id");
+  a = good;
+  a.title = "";
+  expect_invalid(a, "title is required");
+  a = good;
+  a.songs[0].tempo_bpm = std::nan("");
+  expect_invalid(a, "songs[0].tempo_bpm");
+  a = good;
+  a.songs[0].lyrics = std::string(StorageLimits::kMaxLyricsBytes + 1, 'a');
+  expect_invalid(a, "songs[0].lyrics must be at most");
+  a = good;
+  a.job_id = "";
+  expect_invalid(a, "job_id is required");
+  EXPECT_TRUE(storage_->SaveAlbum(good).ok());
+}
+
+TEST_P(AlbumStorageTest, AlbumPagesWalkEveryAlbumOnceNewestFirst) {
+  User u = MakeUser("album-nora");
+  User noise = MakeUser("album-oscar");
+  for (int i = 0; i < 25; ++i) {
+    if (i % 3 == 0) clock_.Advance(1ms);  // equal created_at: the id breaks the tie
+    ASSERT_TRUE(storage_->SaveAlbum(MakeAlbum(u.id, "job-" + std::to_string(i), 1)).ok());
+    if (i % 5 == 0) {
+      ASSERT_TRUE(storage_->SaveAlbum(MakeAlbum(noise.id, "noise-" + std::to_string(i), 1)).ok());
+    }
+  }
+  std::vector<Album> seen;
+  std::vector<size_t> sizes;
+  std::string cursor;
+  do {
+    auto page = storage_->ListAlbums(u.id, 10, cursor);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    sizes.push_back(page->albums.size());
+    seen.insert(seen.end(), page->albums.begin(), page->albums.end());
+    cursor = page->next_cursor;
+    if (sizes.size() == 1) {
+      clock_.Advance(1s);  // a newer album must not shift the pages that follow
+      ASSERT_TRUE(storage_->SaveAlbum(MakeAlbum(u.id, "job-late", 1)).ok());
+    }
+  } while (!cursor.empty());
+  EXPECT_EQ(sizes, (std::vector<size_t>{10, 10, 5}));
+  std::set<std::string> jobs;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].owner_user_id, u.id);
+    jobs.insert(seen[i].job_id);
+    ASSERT_EQ(seen[i].songs.size(), 1u);
+    EXPECT_EQ(seen[i].songs[0].title, "Song 0");
+    EXPECT_TRUE(seen[i].songs[0].lyrics.empty());  // lists leave the lyrics to GetAlbum
+    if (i > 0) {
+      bool ordered =
+          seen[i - 1].created_at_ms > seen[i].created_at_ms ||
+          (seen[i - 1].created_at_ms == seen[i].created_at_ms && seen[i - 1].id > seen[i].id);
+      EXPECT_TRUE(ordered) << "albums " << i - 1 << " and " << i << " out of order";
+    }
+  }
+  EXPECT_EQ(jobs.size(), 25u);
+  EXPECT_EQ(jobs.count("job-late"), 0u);
+  auto all = storage_->ListAlbums(u.id, 0, "");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->albums.size(), 20u);  // the default page
+  EXPECT_EQ(all->albums[0].job_id, "job-late");
+  EXPECT_EQ(storage_->ListAlbums(u.id, 101, "").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(storage_->ListAlbums(u.id, 10, "bm90LWEtY3Vyc29y").error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(AlbumStorageTest, AnotherUsersAlbumIsNotFound) {
+  User owner = MakeUser("album-pia");
+  User other = MakeUser("album-quinn");
+  auto saved = storage_->SaveAlbum(MakeAlbum(owner.id, "job-private"));
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(storage_->GetAlbum(other.id, saved->album.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->GetAlbum(owner.id, "0123456789abcdef0123456789abcdef").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(storage_->DeleteAlbum(other.id, saved->album.id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(storage_->ListAlbums(other.id, 10, "")->albums.empty());
+  EXPECT_TRUE(storage_->GetAlbum(owner.id, saved->album.id).ok());  // the delete did nothing
+}
+
+TEST_P(AlbumStorageTest, DeletingAnAlbumKeepsTheAssetsAnotherAlbumStillUses) {
+  User u = MakeUser("album-rosa");
+  const std::string shared = SomeBytes(300 * 1024, 10);  // two chunks, in both albums
+  const std::string shared_id = MustPut(u.id, shared).id;
+  const std::string cover_one = MustPut(u.id, "cover one").id;
+  const std::string ogg_two = MustPut(u.id, "ogg two").id;
+  // The shared asset is album two's cover and a song of each: one album's uses count once.
+  auto one = storage_->SaveAlbum(AlbumOf(u.id, "job-one", cover_one, {shared_id}));
+  auto two = storage_->SaveAlbum(AlbumOf(u.id, "job-two", shared_id, {shared_id, ogg_two}));
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  EXPECT_EQ(Used(u.id), static_cast<int64_t>(shared.size() + 9 + 7));
+
+  auto released = storage_->DeleteAlbum(u.id, one->album.id);
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, 1);  // its cover; the shared asset stays for album two
+  EXPECT_EQ(storage_->GetAssetInfo(u.id, cover_one).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks WHERE asset_id = $1", {cover_one}), 0);
+  EXPECT_TRUE(storage_->GetAssetInfo(u.id, shared_id).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks WHERE asset_id = $1", {shared_id}), 2);
+  EXPECT_EQ(Read(u.id, shared_id, 0, static_cast<int64_t>(shared.size())), shared);
+  EXPECT_EQ(storage_->GetAlbum(u.id, one->album.id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(storage_->GetAlbum(u.id, two->album.id).ok());
+  EXPECT_EQ(Used(u.id), static_cast<int64_t>(shared.size() + 7));
+
+  released = storage_->DeleteAlbum(u.id, two->album.id);
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, 2);  // the shared asset and its other song's
+  EXPECT_EQ(storage_->GetAssetInfo(u.id, shared_id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM albums"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM album_songs"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_owners"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM asset_chunks"), 0);
+  EXPECT_EQ(Used(u.id), 0);
+  EXPECT_EQ(storage_->DeleteAlbum(u.id, two->album.id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(AlbumStorageTest, AnAssetAnotherUserHoldsOutlivesTheAlbum) {
+  User alice = MakeUser("album-sam");
+  User bob = MakeUser("album-tess");
+  const std::string bytes = SomeBytes(1000, 11);
+  const std::string id = MustPut(alice.id, bytes).id;
+  ASSERT_EQ(MustPut(bob.id, bytes).id, id);
+  auto saved = storage_->SaveAlbum(AlbumOf(alice.id, "job-shared", "", {id}));
+  ASSERT_TRUE(saved.ok()) << saved.error().message;
+  auto released = storage_->DeleteAlbum(alice.id, saved->album.id);
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, 1);  // alice's view: the asset left her, whoever else holds it
+  EXPECT_EQ(storage_->GetAssetInfo(alice.id, id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Read(bob.id, id, 0, 1000), bytes);
+  EXPECT_EQ(Used(alice.id), 0);
+  EXPECT_EQ(Used(bob.id), 1000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assets"), 1);
+}
+
+TEST(AssetUploadTest, ASpoolDirectoryThatCannotHoldFilesIsReported) {
+  moodtape::testing::TempDir dir;
+  EXPECT_TRUE(AssetUpload::CheckSpoolDir(dir.path()).ok());
+  EXPECT_TRUE(AssetUpload::CheckSpoolDir("").ok());  // the system's temporary directory
+  auto missing = AssetUpload::CheckSpoolDir(dir.File("missing"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kUnavailable);
+  EXPECT_THAT(missing.error().message, HasSubstr(dir.File("missing")));
+
+  // An upload keeps working in memory and fails only when it must spill.
+  const std::string bytes = SomeBytes(AssetUpload::kMemoryBytes + 1, 12);
+  AssetUpload upload({"someone", "audio/ogg", static_cast<int64_t>(bytes.size()), ""},
+                     dir.File("missing"));
+  ASSERT_TRUE(upload.Append(std::string_view(bytes).substr(0, AssetUpload::kMemoryBytes)).ok());
+  auto spill = upload.Append(std::string_view(bytes).substr(AssetUpload::kMemoryBytes));
+  ASSERT_FALSE(spill.ok());
+  EXPECT_EQ(spill.error().code, ErrorCode::kUnavailable);
 }
 
 TEST(HistoryCursorTest, RoundTripsAndRejectsAnythingElse) {
