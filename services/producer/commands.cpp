@@ -7,6 +7,7 @@
 #include <random>
 
 #include "platform/base/command_flags.h"
+#include "platform/base/files.h"
 #include "platform/service/settings.h"
 #include "services/producer/core/song_sheet.h"
 
@@ -86,24 +87,11 @@ std::optional<RenderFormat> FormatForPath(const std::string& path) {
   return std::nullopt;
 }
 
+// The file whole or not at all, and why not in words a person can act on.
 bool WriteFile(const std::string& path, const std::string& bytes, std::ostream& err) {
-  const std::string tmp = path + ".part";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!f) {
-      err << "cannot write " << path << "\n";
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  // Renamed into place so a reader never sees half a file.
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    err << "cannot write " << path << "\n";
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  const platform::Status written = platform::WriteFileAtomically(path, bytes);
+  if (!written.ok()) err << written.error().message << "\n";
+  return written.ok();
 }
 
 }  // namespace

@@ -8,16 +8,12 @@
 #include <string>
 
 #include "platform/base/config.h"
+#include "platform/service/model_endpoint.h"
 #include "services/producer/core/song_engine.h"
 
 namespace moodtape::producer {
 
-struct OpenAiSettings {
-  std::string base_url;  // [producer] openai_base_url, e.g. "http://127.0.0.1:8081/v1"
-  std::string model;     // [producer] openai_model
-  std::chrono::milliseconds timeout{30000};  // [producer] openai_timeout_ms
-  std::string api_key;  // MOODTAPE_OPENAI_API_KEY (environment only); "" sends none
-};
+using OpenAiSettings = platform::ModelEndpoint;
 
 class OpenAiLyricsModel final : public LyricsModel {
  public:

@@ -1,7 +1,6 @@
 #include "services/producer/producer_service.h"
 
 #include <chrono>
-#include <random>
 
 #include "platform/base/log.h"
 #include "platform/base/text.h"
@@ -40,11 +39,6 @@ std::string GenreIds() {
   return all;
 }
 
-uint64_t FreshSeed() {
-  std::random_device device;
-  return (uint64_t{device()} << 32) | device();
-}
-
 }  // namespace
 
 platform::AccessPolicy ProducerAccessPolicy() {
@@ -54,27 +48,6 @@ platform::AccessPolicy ProducerAccessPolicy() {
   policy.Allow("/moodtape.producer.v1.ProducerService/ListGenres", {"gateway", "worker", "cli"});
   policy.Allow("/moodtape.superstar.v1.SongGenerator/*", {"worker", "cli"});
   return policy;
-}
-
-std::optional<Genre> GenreOfCategory(int category) {
-  switch (category) {
-    case superstar::v1::MUSIC_CATEGORY_GANGSTA_RAP:
-      return Genre::kGangstaRap;
-    case superstar::v1::MUSIC_CATEGORY_HEAVY_METAL:
-      return Genre::kHeavyMetal;
-    case superstar::v1::MUSIC_CATEGORY_POLISH_DISCO_POLO:
-      return Genre::kDiscoPolo;
-    case superstar::v1::MUSIC_CATEGORY_POP:
-      return Genre::kPop;
-    case superstar::v1::MUSIC_CATEGORY_SYNTHWAVE:
-      return Genre::kSynthwave;
-    case superstar::v1::MUSIC_CATEGORY_BLUES:
-      return Genre::kBlues;
-    case superstar::v1::MUSIC_CATEGORY_PUNK:
-      return Genre::kPunk;
-    default:
-      return std::nullopt;
-  }
 }
 
 platform::Result<SongRequest> FromProto(const v1::SongSpec& spec) {
@@ -179,10 +152,17 @@ grpc::ServerWriteReactor<v1::RenderSongResponse>* ProducerServiceImpl::RenderSon
       [this, req](platform::StreamSink<v1::RenderSongResponse>& out) -> platform::Status {
         auto request = FromProto(req->song());
         if (!request.ok()) return request.error();
-        auto format = FormatOf(req->format());
-        if (!format) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "field \"format\" must be one of OGG, MP3, MIDI, LRC, STEMS");
+        std::vector<RenderFormat> formats;
+        std::vector<v1::AudioFormat> asked;
+        for (int f : req->formats()) asked.push_back(static_cast<v1::AudioFormat>(f));
+        if (asked.empty()) asked.push_back(req->format());
+        for (auto f : asked) {
+          auto format = FormatOf(f);
+          if (!format) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "field \"format\" must be one of OGG, MP3, MIDI, LRC, STEMS");
+          }
+          formats.push_back(*format);
         }
         if (!platform::IsValidUtf8(req->lyrics()) || !platform::IsValidUtf8(req->title())) {
           return MakeError(ErrorCode::kInvalidArgument,
@@ -195,27 +175,33 @@ grpc::ServerWriteReactor<v1::RenderSongResponse>* ProducerServiceImpl::RenderSon
                         : engine_.WriteWithLyrics(*request, req->lyrics(), req->title());
         if (!song.ok()) return song.error();
         const auto start = std::chrono::steady_clock::now();
-        auto file = engine_.Render(*song, *format, &out.cancelled());
-        if (!file.ok()) return file.error();
-        render_seconds_.WithLabels({RenderFormatName(*format)})
+        auto files = engine_.RenderFiles(*song, formats, &out.cancelled());
+        if (!files.ok()) return files.error();
+        render_seconds_
+            .WithLabels({formats.size() == 1 ? RenderFormatName(formats.front())
+                                             : std::string_view("several")})
             .Observe(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-
-        v1::RenderSongResponse header;
-        auto* h = header.mutable_header();
-        h->set_format(req->format());
-        h->set_media_type(file->media_type);
-        h->set_file_name(file->file_name);
-        h->set_duration_seconds(file->duration_seconds);
-        h->set_loudness_lufs(file->loudness.integrated_lufs);
-        h->set_true_peak_dbtp(file->loudness.true_peak_dbtp);
-        h->set_size_bytes(static_cast<int64_t>(file->bytes.size()));
-        h->set_title(song->lyrics.title);
-        if (!out.Send(std::move(header))) return MakeError(ErrorCode::kCancelled, "cancelled");
-        for (size_t at = 0; at < file->bytes.size(); at += kChunkBytes) {
-          v1::RenderSongResponse chunk;
-          chunk.set_chunk(file->bytes.substr(at, kChunkBytes));
-          if (!out.Send(std::move(chunk))) return MakeError(ErrorCode::kCancelled, "cancelled");
+        for (size_t i = 0; i < files->size(); ++i) {
+          const RenderedFile& file = (*files)[i];
+          v1::RenderSongResponse header;
+          auto* h = header.mutable_header();
+          h->set_format(asked[i]);
+          h->set_media_type(file.media_type);
+          h->set_file_name(file.file_name);
+          h->set_duration_seconds(file.duration_seconds);
+          h->set_loudness_lufs(file.loudness.integrated_lufs);
+          h->set_true_peak_dbtp(file.loudness.true_peak_dbtp);
+          h->set_size_bytes(static_cast<int64_t>(file.bytes.size()));
+          h->set_title(song->lyrics.title);
+          if (!out.Send(std::move(header))) return MakeError(ErrorCode::kCancelled, "cancelled");
+          for (size_t at = 0; at < file.bytes.size(); at += kChunkBytes) {
+            v1::RenderSongResponse chunk;
+            chunk.set_chunk(file.bytes.substr(at, kChunkBytes));
+            if (!out.Send(std::move(chunk))) {
+              return MakeError(ErrorCode::kCancelled, "cancelled");
+            }
+          }
         }
         return platform::Status::Ok();
       });
@@ -235,53 +221,6 @@ grpc::ServerUnaryReactor* ProducerServiceImpl::ListGenres(grpc::CallbackServerCo
   auto* reactor = ctx->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
-}
-
-SongGeneratorImpl::SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool,
-                                     platform::MetricsRegistry& metrics)
-    : engine_(engine), pool_(pool), lyrics_(LyricsCounter(metrics)) {}
-
-grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* SongGeneratorImpl::GenerateLyrics(
-    grpc::CallbackServerContext* ctx, const superstar::v1::GenerateLyricsRequest* req) {
-  using Response = superstar::v1::GenerateLyricsResponse;
-  return platform::RunStreaming<Response>(
-      pool_, ctx, [this, req](platform::StreamSink<Response>& out) -> platform::Status {
-        auto genre = GenreOfCategory(req->category());
-        if (!genre) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "field \"category\" is not a MusicCategory (0..6)");
-        }
-        if (req->songs_count() < 1 || req->songs_count() > kMaxSongsPerAlbum) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "field \"songs_count\" must be an integer from 1 to " +
-                               std::to_string(kMaxSongsPerAlbum));
-        }
-        SongRequest first;
-        first.genre = *genre;
-        first.theme = std::string(platform::TrimWhitespace(req->songs_theme()));
-        first.seed = req->seed() != 0 ? req->seed() : FreshSeed();
-        if (!platform::IsValidUtf8(req->songs_theme())) {
-          return MakeError(ErrorCode::kInvalidArgument, "field \"songs_theme\" is not valid UTF-8");
-        }
-        if (auto valid = ValidateSongRequest(first); !valid.ok()) {
-          // The source names the field songs_theme.
-          std::string message = valid.error().message;
-          if (auto at = message.find("\"theme\""); at != std::string::npos) {
-            message.replace(at, 7, "\"songs_theme\"");
-          }
-          return MakeError(ErrorCode::kInvalidArgument, message);
-        }
-        return engine_.WriteAlbum(first, req->songs_count(),
-                                  [&](Song song, const LyricsOrigin& origin) {
-                                    RecordLyricsOrigin(lyrics_, origin);
-                                    Response r;
-                                    r.set_title(song.lyrics.title);
-                                    r.set_text(LyricsText(song.lyrics));
-                                    r.set_index(song.request.index_in_album);
-                                    r.set_seed(song.request.seed);
-                                    return !out.cancelled().load() && out.Send(std::move(r));
-                                  });
-      });
 }
 
 }  // namespace moodtape::producer

@@ -1,6 +1,6 @@
-// The producer's gRPC adapters over the SongEngine: moodtape.producer.v1.ProducerService
-// (WriteSong, RenderSong, ListGenres) and the source project's contract,
-// moodtape.superstar.v1.SongGenerator (GenerateLyrics). Proto <-> core only. Writing and
+// The producer's gRPC adapter over the SongEngine: moodtape.producer.v1.ProducerService
+// (WriteSong, RenderSong, ListGenres); the source project's contract is in superstar.h.
+// Proto <-> core only. Writing and
 // rendering are CPU work, so every call but ListGenres runs on the service's bounded pool, never
 // on a gRPC callback thread; a cancelled call stops its work.
 #pragma once
@@ -9,7 +9,6 @@
 #include <memory>
 
 #include "moodtape/producer/v1/producer_service.grpc.pb.h"
-#include "moodtape/superstar/v1/song_generator.grpc.pb.h"
 #include "platform/grpc/auth.h"
 #include "platform/grpc/blocking_call_pool.h"
 #include "platform/observability/metrics.h"
@@ -52,26 +51,9 @@ class ProducerServiceImpl final : public v1::ProducerService::CallbackService {
   platform::Family<platform::Counter>& lyrics_;
 };
 
-class SongGeneratorImpl final : public superstar::v1::SongGenerator::CallbackService {
- public:
-  SongGeneratorImpl(const SongEngine& engine, platform::BlockingCallPool& pool,
-                    platform::MetricsRegistry& metrics);
-
-  grpc::ServerWriteReactor<superstar::v1::GenerateLyricsResponse>* GenerateLyrics(
-      grpc::CallbackServerContext* ctx, const superstar::v1::GenerateLyricsRequest* req) override;
-
- private:
-  const SongEngine& engine_;
-  platform::BlockingCallPool& pool_;
-  platform::Family<platform::Counter>& lyrics_;
-};
-
 // Counts who wrote a song's lyrics (moodtape_producer_lyrics_total{by,outcome}) and logs a
 // warning when a text model's answer was not used.
 void RecordLyricsOrigin(platform::Family<platform::Counter>& lyrics, const LyricsOrigin& origin);
 platform::Family<platform::Counter>& LyricsCounter(platform::MetricsRegistry& metrics);
-
-// The genre of a source MusicCategory; nullopt for a number the source never had.
-std::optional<Genre> GenreOfCategory(int category);
 
 }  // namespace moodtape::producer

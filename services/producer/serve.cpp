@@ -6,6 +6,9 @@
 
 #include "platform/base/log.h"
 #include "platform/grpc/service_glue.h"
+#include "platform/security/user_tokens.h"
+#include "platform/service/model_endpoint.h"
+#include "platform/service/service_main.h"
 
 namespace moodtape::producer {
 namespace {
@@ -14,10 +17,14 @@ namespace {
 // engine they use.
 struct RunningProducer {
   std::unique_ptr<SongEngine> engine;
+  std::unique_ptr<platform::ChannelFactory> channels;
+  std::unique_ptr<SuperstarMaker> maker;
   std::unique_ptr<platform::BlockingCallPool> pool;
   std::unique_ptr<ProducerServiceImpl> producer;
   std::unique_ptr<SongGeneratorImpl> generator;
+  std::unique_ptr<grpc::Service> legacy;
   std::unique_ptr<platform::GrpcServer> server;
+  std::unique_ptr<platform::GrpcServer> legacy_server;
 };
 
 }  // namespace
@@ -29,18 +36,12 @@ ProducerSettings ReadProducerSettings(platform::Config& config) {
       static_cast<int>(config.Int("producer", "render_threads", s.service.threads, 1, 64));
   s.service.queue =
       static_cast<int>(config.Int("producer", "render_queue", s.service.queue, 1, 10000));
-  s.lyrics_backend =
-      config.Choice("producer", "lyrics_backend", s.lyrics_backend, {"builtin", "openai"});
-  s.openai.base_url = config.String("producer", "openai_base_url", s.openai.base_url);
-  s.openai.model = config.String("producer", "openai_model", s.openai.model);
-  s.openai.timeout = config.Millis("producer", "openai_timeout_ms", 30000, 100, 600000);
-  if (s.lyrics_backend == "openai" && (s.openai.base_url.empty() || s.openai.model.empty())) {
-    throw platform::ConfigError(
-        "config: producer.lyrics_backend = \"openai\" needs producer.openai_base_url and "
-        "producer.openai_model");
-  }
-  // The key never comes from a file, so it cannot end up in a repository or a config dump.
-  if (const char* key = std::getenv("MOODTAPE_OPENAI_API_KEY")) s.openai.api_key = key;
+  s.openai = platform::ReadModelEndpoint(config, "producer", "lyrics_backend", &s.lyrics_backend,
+                                         std::chrono::milliseconds(30000));
+  s.legacy.address = config.String("producer", "legacy_address", s.legacy.address);
+  if (!s.legacy.address.empty())
+    platform::RequireHostPort("producer", "legacy_address", s.legacy.address);
+  s.designer_timeout = config.Millis("producer", "designer_timeout_ms", 10000, 100, 120000);
   return s;
 }
 
@@ -68,14 +69,40 @@ platform::ServiceHooks Start(platform::ServiceContext& ctx) {
       "producer", settings.service.threads, &ctx.metrics, settings.service.queue);
   running->producer =
       std::make_unique<ProducerServiceImpl>(*running->engine, *running->pool, ctx.metrics);
-  running->generator =
-      std::make_unique<SongGeneratorImpl>(*running->engine, *running->pool, ctx.metrics);
+  // MakeMeSuperstar's covers: producer -> designer over mTLS with the producer's certificate.
+  running->channels = platform::MakeChannelFactory(ctx);
+  running->maker = std::make_unique<SuperstarMaker>(
+      *running->engine,
+      designer::v1::DesignerService::NewStub(
+          running->channels->Create(platform::PeerAddress(ctx.config, "designer"), "designer")),
+      settings.designer_timeout, ctx.metrics);
+  running->generator = std::make_unique<SongGeneratorImpl>(*running->maker, *running->pool);
   running->server = platform::StartGrpcServer(ctx, ProducerAccessPolicy(),
                                               {running->producer.get(), running->generator.get()});
 
   platform::ServiceHooks hooks;
   hooks.addresses = {{"grpc", running->server->BoundAddress()}};
+  if (!settings.legacy.address.empty()) {
+    // The source project's clients: server-side TLS with the dev CA and no client certificate;
+    // beyond loopback every call needs a moodtape access token instead.
+    platform::ExtraListener legacy;
+    legacy.name = "producer-legacy";
+    legacy.address = settings.legacy.address;
+    legacy.policy = LegacyAccessPolicy();
+    legacy.require_client_certificate = false;
+    if (!IsLoopbackAddress(settings.legacy.address)) {
+      auto verifier = platform::LoadUserTokenVerifier(platform::ReadUserTokenSettings(ctx.config));
+      if (!verifier.ok()) throw std::runtime_error("[jwt] jwks_file: " + verifier.error().message);
+      legacy.require_user_token = true;
+      legacy.user_tokens = *verifier;
+    }
+    running->legacy = MakeLegacySongGenerator(*running->maker, *running->pool);
+    running->legacy_server =
+        platform::StartGrpcListener(ctx, std::move(legacy), {running->legacy.get()});
+    hooks.addresses["legacy"] = running->legacy_server->BoundAddress();
+  }
   hooks.stop = [running](std::chrono::steady_clock::time_point deadline) {
+    if (running->legacy_server) platform::DrainGrpcServer(*running->legacy_server, deadline);
     platform::DrainGrpcServer(*running->server, deadline);
   };
   return hooks;

@@ -7,6 +7,7 @@
 #include "services/producer/commands.h"
 #include "services/producer/openai_lyrics.h"
 #include "services/producer/producer_service.h"
+#include "services/producer/superstar.h"
 
 namespace moodtape::producer {
 
@@ -17,6 +18,8 @@ struct ProducerSettings {
   // [producer] openai_base_url, openai_model, openai_timeout_ms; the key from the environment
   // (MOODTAPE_OPENAI_API_KEY) only.
   OpenAiSettings openai;
+  LegacySettings legacy;                              // [producer] legacy_address
+  std::chrono::milliseconds designer_timeout{10000};  // [producer] designer_timeout_ms
 };
 
 // Reads [producer]; throws platform::ConfigError naming a bad key.

@@ -129,10 +129,11 @@ struct Part {
   std::string name;  // the MIDI track name: "Lead (vocal melody)", "Bass", "Drums"
   PartRole role = PartRole::kHarmony;
   int channel = 0;                 // 0..15; drums always 9 (GM channel 10)
-  int program = 0;                 // GM program 0..127 (ignored on channel 9)
+  int program = 0;                 // GM program 0..127; on channel 9 the GS drum kit (0 standard)
   int volume = 100;                // CC7
   int pan = 64;                    // CC10, 0 left .. 127 right
   int reverb = 40;                 // CC91
+  int release = 64;                // CC72 release time: 64 the instrument's own, 0 a quarter of it
   std::vector<Note> notes;         // sorted by start
   std::vector<SungSyllable> sung;  // lead part only, sorted by tick
 };

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "platform/base/error.h"
 #include "services/producer/core/lyrics/lyric_prompt.h"
@@ -105,6 +106,10 @@ class SongEngine {
   // engine was loaded without a renderer and audio is asked for; kCancelled when `cancel` is set.
   platform::Result<RenderedFile> Render(const Song& song, RenderFormat format,
                                         const CancelFlag* cancel = nullptr) const;
+  // Several files of one song, the audio rendered and normalised once for all of them.
+  platform::Result<std::vector<RenderedFile>> RenderFiles(const Song& song,
+                                                          const std::vector<RenderFormat>& formats,
+                                                          const CancelFlag* cancel = nullptr) const;
 
   const PronouncingDictionary& dictionary() const { return *dictionary_; }
   const WordNet& wordnet() const { return *wordnet_; }
@@ -114,6 +119,9 @@ class SongEngine {
   SongEngine() = default;
   platform::Result<Song> WriteSong(const SongRequest& request, bool ask_model,
                                    LyricsOrigin* origin) const;
+  // One Ogg per part at the mix's gain (from the mix's loudness before normalising), in a tar.
+  platform::Result<std::string> RenderStems(const Song& song, double mix_lufs,
+                                            const CancelFlag* cancel) const;
   Song WriteOne(const SongRequest& request, const ThemeField& field, AlbumLines& album,
                 bool ask_model, LyricsOrigin* origin) const;
 

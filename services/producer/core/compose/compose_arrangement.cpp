@@ -13,6 +13,14 @@ namespace {
 
 constexpr int64_t kStep = kTicksPerBeat / 4;  // a 16th
 
+// CC72 release times (64 = the instrument's own, each 32 under it halves the release). FluidR3's
+// pads, polysynths and strings ring for 3-6 s after their note ends; restruck every bar or every
+// off-beat, a dozen chords' tails overlap under the new one, each a voice to synthesise and all
+// of it a wash nobody hears. Shorter releases keep the legato between chords and drop the wash.
+constexpr int kStabRelease = 8;    // off-beat polysynth stabs: the stab, then a short tail
+constexpr int kPadRelease = 36;    // pads and strings restruck every bar: a crossfade, no more
+constexpr int kStrumRelease = 40;  // a strummed string is damped when it is struck again
+
 bool IsChorus(SectionKind kind) {
   return kind == SectionKind::kChorus || kind == SectionKind::kHook;
 }
@@ -383,8 +391,10 @@ class Arranger {
 
   std::vector<Part> DiscoKeys() {
     Part chords = MakePart("Synth chords", PartRole::kHarmony, 2, 90, 72, 44, 50);
+    chords.release = kStabRelease;
     Part arp = MakePart("Arpeggio", PartRole::kHarmony, 3, 81, 64, 88, 60);
     Part strings = MakePart("Strings", PartRole::kPad, 4, 50, 56, 64, 70);
+    strings.release = kPadRelease;
     ForEachBar(
         [&](int64_t bar, const Chord& chord, const Chord&, const SectionPlace& section, int b) {
           const double intensity = SectionIntensity(section.kind);
@@ -411,6 +421,7 @@ class Arranger {
 
   std::vector<Part> SynthPads() {
     Part pad = MakePart("Pad", PartRole::kPad, 2, random_.Chance(0.5) ? 89 : 95, 56, 40, 84);
+    pad.release = kPadRelease;
     Part arp = MakePart("Arpeggio", PartRole::kHarmony, 3, 80, 70, 92, 70);
     ForEachBar(
         [&](int64_t bar, const Chord& chord, const Chord&, const SectionPlace& section, int b) {
@@ -456,6 +467,7 @@ class Arranger {
 
   std::vector<Part> PopBand() {
     Part guitar = MakePart("Clean guitar", PartRole::kHarmony, 2, 27, 72, 30, 40);
+    guitar.release = kStrumRelease;
     Part piano = MakePart("Piano", PartRole::kHarmony, 3, 0, 80, 96, 44);
     ForEachBar(
         [&](int64_t bar, const Chord& chord, const Chord&, const SectionPlace& section, int b) {
@@ -496,6 +508,7 @@ class Arranger {
   std::vector<Part> RapKeys() {
     Part keys = MakePart("Keys", PartRole::kHarmony, 2, 4, 80, 44, 48);
     Part strings = MakePart("Strings", PartRole::kPad, 3, 49, 66, 84, 64);
+    strings.release = kPadRelease;
     ForEachBar(
         [&](int64_t bar, const Chord& chord, const Chord&, const SectionPlace& section, int) {
           const double intensity = SectionIntensity(section.kind);

@@ -70,16 +70,18 @@ class DrumWriter {
     if (!build) {
       switch (style_.genre) {
         case Genre::kGangstaRap:
-          Steps(bar, groove.snare, kClap, 104, intensity, until_step);
-          Steps(bar, groove.snare, kSnareElectric, 88, intensity, until_step);
+          // Layers of one backbeat hit together and their peaks add: the second sits under the
+          // first.
+          Steps(bar, groove.snare, kClap, 100, intensity, until_step);
+          Steps(bar, groove.snare, kSnareElectric, 76, intensity, until_step);
           break;
         case Genre::kSynthwave:  // the big gated snare: a snare and a clap at full force
-          Steps(bar, groove.snare, kSnareElectric, 118, intensity, until_step);
-          Steps(bar, groove.snare, kClap, 96, intensity, until_step);
+          Steps(bar, groove.snare, kSnareElectric, 110, intensity, until_step);
+          Steps(bar, groove.snare, kClap, 84, intensity, until_step);
           break;
         case Genre::kDiscoPolo:
           Steps(bar, groove.snare, kClap, 100, intensity, until_step);
-          Steps(bar, groove.snare, kSnare, 84, intensity, until_step);
+          Steps(bar, groove.snare, kSnare, 76, intensity, until_step);
           break;
         case Genre::kBlues:
           Steps(bar, groove.snare, chorus || kind == SectionKind::kSolo ? kSnare : kSideStick, 90,
@@ -106,7 +108,8 @@ class DrumWriter {
         for (int s : eighths) {
           if (s / 4 != roll_beat) hats.push_back(s);
         }
-        Steps(bar, hats, kClosedHat, 80, intensity, until_step);
+        // The TR-808's hats are as loud as its kick (FluidR3's acoustic hats sit 7 dB under it).
+        Steps(bar, hats, kClosedHat, 66, intensity, until_step);
         if (roll) {
           const int64_t from = bar + roll_beat * kTicksPerBeat;
           const int kind_of_roll = random_.Between(0, 2);
@@ -115,12 +118,12 @@ class DrumWriter {
                                                    : kStep * 2 / 3;
           const int count = static_cast<int>(kTicksPerBeat / step);
           for (int i = 0; i < count; ++i) {
-            Hit(from + i * step, kClosedHat, 60 + 30 * i / count, intensity);
+            Hit(from + i * step, kClosedHat, 50 + 24 * i / count, intensity);
           }
         } else {
-          Steps(bar, {7, 15}, kClosedHat, 58, intensity, until_step);
+          Steps(bar, {7, 15}, kClosedHat, 48, intensity, until_step);
         }
-        if (chorus) Steps(bar, {14}, kOpenHat, 78, intensity, until_step);
+        if (chorus) Steps(bar, {14}, kOpenHat, 66, intensity, until_step);
         break;
       }
       case Genre::kHeavyMetal:
@@ -170,7 +173,7 @@ class DrumWriter {
       case Genre::kGangstaRap: {
         // A stutter of claps and a 32nd hat roll into the next section; the kick drops out.
         for (int i = 0; i < 8; ++i)
-          Hit(bar + 8 * kStep + i * kStep / 2, kClosedHat, 60 + 5 * i, intensity);
+          Hit(bar + 8 * kStep + i * kStep / 2, kClosedHat, 50 + 4 * i, intensity);
         Steps(bar, {12, 13, 14, 15}, kClap, 92, intensity);
         break;
       }
@@ -205,10 +208,11 @@ class DrumWriter {
   }
 
   void FinalHit(int64_t bar) {
-    Hit(bar, kKick, 120, 1.0);
-    Hit(bar, kCrash, 120, 1.0);
-    Hit(bar, kCrash2, 112, 1.0);
-    if (style_.genre != Genre::kGangstaRap) Hit(bar, kSnare, 110, 1.0);
+    // Four hits at once: loud, but not so loud that this one beat sets the song's peak.
+    Hit(bar, kKick, 100, 1.0);
+    Hit(bar, kCrash, 100, 1.0);
+    Hit(bar, kCrash2, 92, 1.0);
+    if (style_.genre != Genre::kGangstaRap) Hit(bar, kSnare, 96, 1.0);
   }
 
  private:
@@ -301,9 +305,32 @@ Part ComposeDrums(const Timeline& timeline, const Style& style, SongRandom& rand
       part.program = 8;  // Room
       break;
   }
-  // Rap, synthwave and the blues' jazz kit want the drums further forward.
-  part.volume =
-      style.rap || style.genre == Genre::kSynthwave || style.genre == Genre::kBlues ? 124 : 110;
+  // The kits are not equally loud in FluidR3 (measured on the drum stems of whole songs against
+  // the standard kit: TR-808 +8 dB, power +4, electronic +3, jazz +3, room +2), so each volume
+  // is the level the part had on the standard kit brought back by that much (CC7 is 40 log10
+  // in dB), a little under it where the drums' peaks set the mix's crest factor. Rap, synthwave
+  // and the blues still have the drums further forward than the rest.
+  switch (style.genre) {
+    case Genre::kGangstaRap:
+      part.volume = 76;
+      break;
+    case Genre::kHeavyMetal:
+    case Genre::kPunk:
+      part.volume = 86;
+      break;
+    case Genre::kDiscoPolo:
+      part.volume = 90;
+      break;
+    case Genre::kSynthwave:
+      part.volume = 100;
+      break;
+    case Genre::kBlues:
+      part.volume = 102;
+      break;
+    case Genre::kPop:
+      part.volume = 98;
+      break;
+  }
   part.pan = 64;
   // Synthwave's gated snare wants a big room; the rest a modest one.
   part.reverb = style.genre == Genre::kSynthwave ? 72 : 32;
@@ -323,8 +350,8 @@ Part ComposeDrums(const Timeline& timeline, const Style& style, SongRandom& rand
       if (fill) writer.Fill(bar, intensity);
       // A crash marks every section's start (the intro's soft start excepted).
       if (b == 0 && !(s == 0 && section.kind == SectionKind::kIntro)) {
-        writer.Hit(bar, kCrash, 108, intensity);
-        writer.Hit(bar, kKick2, 96, intensity);
+        writer.Hit(bar, kCrash, 100, intensity);
+        writer.Hit(bar, kKick2, 72, intensity);  // weight under the groove's kick, not a peak
       }
     }
   }

@@ -57,6 +57,27 @@ void SilenceFluidLogOnce() {
   });
 }
 
+// CC72 (GM2's release time) scales every voice's release: FluidSynth has no default modulator for
+// it, so one is added. Bipolar around 64, +-2400 timecents: 0 makes the release a quarter as long,
+// 127 about four times. A part that restrikes a long-release sound (a pad, a polysynth stab) asks
+// for less, so its tails stop overlapping by the dozen (each one is voices to synthesise) where
+// they are not heard anyway.
+constexpr double kReleaseTimeRangeTimecents = 2400;
+constexpr int kReleaseTimeCc = 72;
+
+bool AddReleaseTimeModulator(fluid_synth_t* synth) {
+  fluid_mod_t* mod = new_fluid_mod();
+  if (mod == nullptr) return false;
+  fluid_mod_set_source1(mod, kReleaseTimeCc,
+                        FLUID_MOD_CC | FLUID_MOD_LINEAR | FLUID_MOD_BIPOLAR | FLUID_MOD_POSITIVE);
+  fluid_mod_set_source2(mod, FLUID_MOD_NONE, 0);
+  fluid_mod_set_dest(mod, GEN_VOLENVRELEASE);
+  fluid_mod_set_amount(mod, kReleaseTimeRangeTimecents);
+  const bool added = fluid_synth_add_default_mod(synth, mod, FLUID_SYNTH_ADD) == FLUID_OK;
+  delete_fluid_mod(mod);
+  return added;
+}
+
 // One synthesizer with its own settings (FluidSynth registers per-synth callbacks on its
 // settings, so they are not shared between synths).
 class Synth {
@@ -86,6 +107,9 @@ class Synth {
     fluid_settings_setnum(s->settings_, "synth.reverb.level", kReverbLevel);
     s->synth_ = new_fluid_synth(s->settings_);
     if (!s->synth_) return MakeError(ErrorCode::kInternal, "synthesizer");
+    if (!AddReleaseTimeModulator(s->synth_)) {
+      return MakeError(ErrorCode::kInternal, "synthesizer modulator");
+    }
     if (fluid_synth_sfload(s->synth_, soundfont.c_str(), 1) == FLUID_FAILED) {
       return MakeError(ErrorCode::kUnavailable, "cannot load the SoundFont " + soundfont);
     }
@@ -176,10 +200,14 @@ platform::Result<StereoAudio> Renderer::Render(const Composition& composition,
     if (!selected[i]) continue;
     const Part& part = composition.parts[i];
     const int ch = Clamp(part.channel, 0, 15);
-    if (ch != kDrumChannel) fluid_synth_program_change(synth, ch, Clamp(part.program, 0, 127));
+    // On the drum channel the program picks the GS kit from the SoundFont's bank 128 (FluidR3
+    // has the standard, room, power, electronic, TR-808 and jazz kits the composer asks for).
+    if (ch == kDrumChannel) fluid_synth_set_channel_type(synth, ch, CHANNEL_TYPE_DRUM);
+    fluid_synth_program_change(synth, ch, Clamp(part.program, 0, 127));
     fluid_synth_cc(synth, ch, 7, Clamp(part.volume, 0, 127));
     fluid_synth_cc(synth, ch, 10, Clamp(part.pan, 0, 127));
     fluid_synth_cc(synth, ch, 91, Clamp(part.reverb, 0, 127));
+    fluid_synth_cc(synth, ch, kReleaseTimeCc, Clamp(part.release, 0, 127));
     channel_notes[ch].insert(channel_notes[ch].end(), part.notes.begin(), part.notes.end());
   }
   std::vector<ChannelEvent> events;

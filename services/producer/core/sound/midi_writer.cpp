@@ -162,10 +162,17 @@ std::string PartTrack(const Part& part, int64_t end_tick) {
   const int ch = Clamp(part.channel, 0, 15);
   Track t;
   t.Add(0, kSetup, Meta(0x03, part.name));
-  if (ch != kDrumChannel) t.Add(0, kSetup, ProgramChange(ch, Clamp(part.program, 0, 127)));
+  // On channel 10 a program change selects a GS drum kit (GM players ignore it); the standard kit
+  // is every player's default, so it needs none.
+  const int program = Clamp(part.program, 0, 127);
+  if (ch != kDrumChannel || program != 0) t.Add(0, kSetup, ProgramChange(ch, program));
   t.Add(0, kSetup, Channel(0xb0, ch, 7, Clamp(part.volume, 0, 127)));
   t.Add(0, kSetup, Channel(0xb0, ch, 10, Clamp(part.pan, 0, 127)));
   t.Add(0, kSetup, Channel(0xb0, ch, 91, Clamp(part.reverb, 0, 127)));
+  // GM2's release time (sound controller 3), only when the part asks for a change: 64 is every
+  // player's default.
+  const int release = Clamp(part.release, 0, 127);
+  if (release != 64) t.Add(0, kSetup, Channel(0xb0, ch, 72, release));
   for (const NoteEvent& e : ChannelNoteEvents(part.notes)) {
     if (e.on) {
       t.Add(e.tick, kNoteOn, Channel(0x90, ch, e.pitch, e.velocity));

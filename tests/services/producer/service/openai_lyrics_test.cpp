@@ -24,6 +24,7 @@
 #include "services/producer/core/lyrics/forms.h"
 #include "services/producer/openai_lyrics.h"
 #include "services/producer/serve.h"
+#include "tests/support/log_capture.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::producer {
@@ -223,12 +224,7 @@ TEST_F(OpenAiLyricsTest, TheServiceUsesTheModelCountsItAndNeverLogsTheKey) {
   ASSERT_EQ(moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
                                            dir.File("certs"), "producer", "cli"}),
             0);
-  std::mutex mu;
-  std::string logs;
-  platform::SetLogSink([&](std::string_view line) {
-    std::lock_guard lock(mu);
-    logs.append(line).append("\n");
-  });
+  moodtape::testing::LogCapture logs;
   setenv("MOODTAPE_OPENAI_API_KEY", "sk-test-not-a-secret", 1);
   const std::string toml = R"(
 [tls]
@@ -285,10 +281,8 @@ openai_model = "local-llama"
                 HasSubstr("moodtape_producer_lyrics_total{by=\"builtin\",outcome=\"fallback\"} 1"));
   }
   unsetenv("MOODTAPE_OPENAI_API_KEY");
-  platform::SetLogSink(nullptr);
-  std::lock_guard lock(mu);
-  EXPECT_THAT(logs, HasSubstr("the builtin writer answered"));
-  EXPECT_EQ(logs.find("sk-test-not-a-secret"), std::string::npos) << "the key was logged";
+  EXPECT_THAT(logs.Text(), HasSubstr("the builtin writer answered"));
+  EXPECT_EQ(logs.Text().find("sk-test-not-a-secret"), std::string::npos) << "the key was logged";
 }
 
 }  // namespace
