@@ -139,13 +139,10 @@ HttpResponse AccountRoutes::SessionResponse(int status, const auth::v1::User& us
     body["access_token"] = session.access_token();
     body["refresh_token"] = session.refresh_token();
     body["refresh_token_expires_at"] = FormatRfc3339(session.refresh_token_expires_at_unix_ms());
-    HttpResponse res = platform::JsonResponse(status, body);
-    res.SetHeader("Cache-Control", "no-store");
-    return res;
+    return NoStore(platform::JsonResponse(status, body));
   }
   int64_t now = NowUnixMs();
-  HttpResponse res = platform::JsonResponse(status, body);
-  res.SetHeader("Cache-Control", "no-store");
+  HttpResponse res = NoStore(platform::JsonResponse(status, body));
   res.headers.emplace_back(
       "Set-Cookie", SetCookieValue(kAccessCookie, session.access_token(),
                                    {kAccessCookiePath,
@@ -250,8 +247,7 @@ HttpResponse AccountRoutes::Logout(const Request& request) const {
     grpc::Status status = auth_->Logout(call.get(), req, &resp);
     if (!status.ok()) return AuthFailure(status, request);
   }
-  HttpResponse res = platform::JsonResponse(200, {{"status", "logged_out"}});
-  res.SetHeader("Cache-Control", "no-store");
+  HttpResponse res = NoStore(platform::JsonResponse(200, {{"status", "logged_out"}}));
   res.headers.emplace_back(
       "Set-Cookie", ClearCookieValue(kAccessCookie, kAccessCookiePath, settings_.secure_cookies));
   res.headers.emplace_back(
@@ -272,9 +268,7 @@ HttpResponse AccountRoutes::Me(const Request& request, const platform::JwtClaims
   auto call = platform::NewClientContext(settings_.auth_timeout, &parent, /*forward_user=*/true);
   grpc::Status status = auth_->GetUser(call.get(), req, &resp);
   if (!status.ok()) return AuthFailure(status, request);
-  HttpResponse res = platform::JsonResponse(200, UserJson(resp.user()));
-  res.SetHeader("Cache-Control", "no-store");
-  return res;
+  return NoStore(platform::JsonResponse(200, UserJson(resp.user())));
 }
 
 }  // namespace moodtape::gateway

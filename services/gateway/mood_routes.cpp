@@ -20,15 +20,6 @@ namespace {
 constexpr std::string_view kNoSuchJob = "no such job";
 constexpr std::string_view kNoSuchDeadLetter = "no such dead letter";
 
-HttpResponse NoStore(HttpResponse res) {
-  res.SetHeader("Cache-Control", "no-store");
-  return res;
-}
-
-HttpResponse Error(ErrorCode code, std::string message, const platform::HttpRequest& request) {
-  return ErrorResponse(MakeError(code, std::move(message)), request.request_id);
-}
-
 json PointJson(const common::v1::MoodPoint& p) {
   return {{"valence", p.valence()}, {"arousal", p.arousal()}};
 }
@@ -118,12 +109,12 @@ std::string MoodRoutes::RateKey(std::string_view user) const {
 HttpResponse MoodRoutes::QueueFailure(const platform::Error& error, const Request& request) const {
   if (error.code == ErrorCode::kResourceExhausted) {
     HttpResponse res =
-        Error(ErrorCode::kUnavailable, "too many jobs are waiting; try again later", request);
+        ErrorFor(ErrorCode::kUnavailable, "too many jobs are waiting; try again later", request);
     SetRetryAfter(res, settings_.busy_retry_after);
     return res;
   }
   if (error.code == ErrorCode::kNotFound) {
-    return Error(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
+    return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
   }
   return DownstreamFailure(error, request, "the job queue", settings_.busy_retry_after);
 }
@@ -146,11 +137,11 @@ HttpResponse MoodRoutes::Submit(const Request& request, const Claims& user) {
       Submissions("rate_limited").Inc();
       const auto wait = *charged.error().retry_after;
       HttpResponse res =
-          Error(ErrorCode::kResourceExhausted,
-                "too many moods: at most " + std::to_string(settings_.rate.limit) + " every " +
-                    std::to_string(settings_.rate.window.count() / 1000) + " s; try again in " +
-                    std::to_string(RetryAfterSeconds(wait.count())) + " s",
-                request);
+          ErrorFor(ErrorCode::kResourceExhausted,
+                   "too many moods: at most " + std::to_string(settings_.rate.limit) + " every " +
+                       std::to_string(settings_.rate.window.count() / 1000) + " s; try again in " +
+                       std::to_string(RetryAfterSeconds(wait.count())) + " s",
+                   request);
       SetRetryAfter(res, wait);
       return res;
     }
@@ -185,12 +176,12 @@ HttpResponse MoodRoutes::Submit(const Request& request, const Claims& user) {
 
 HttpResponse MoodRoutes::GetJob(const Request& request, const Claims& user) {
   const std::string& id = request.PathParam("id");
-  if (!LooksLikeJobId(id)) return Error(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
+  if (!LooksLikeJobId(id)) return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
   auto job = queue_.GetJob(id);
   if (!job.ok()) return QueueFailure(job.error(), request);
   // Someone else's job is answered exactly like an unknown one.
   if (job->owner != user.subject) {
-    return Error(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
+    return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchJob), request);
   }
   return NoStore(platform::JsonResponse(200, JobJson(*job)));
 }
@@ -216,7 +207,8 @@ HttpResponse MoodRoutes::History(const Request& request, const Claims& user) {
     platform::Error error = platform::FromGrpcStatus(status);
     // The only argument the caller controls that the store judges is the cursor.
     if (error.code == ErrorCode::kInvalidArgument) {
-      return Error(ErrorCode::kInvalidArgument, "query parameter \"cursor\" is not valid", request);
+      return ErrorFor(ErrorCode::kInvalidArgument, "query parameter \"cursor\" is not valid",
+                      request);
     }
     return DownstreamFailure(error, request, "history", settings_.busy_retry_after);
   }
@@ -229,8 +221,8 @@ HttpResponse MoodRoutes::History(const Request& request, const Claims& user) {
 HttpResponse MoodRoutes::ListDeadLetters(const Request& request, const Claims&) {
   std::string type = request.Query("type").value_or(std::string(worker::kMoodJobType));
   if (!ValidJobType(type)) {
-    return Error(ErrorCode::kInvalidArgument, "query parameter \"type\" is not a job type",
-                 request);
+    return ErrorFor(ErrorCode::kInvalidArgument, "query parameter \"type\" is not a job type",
+                    request);
   }
   auto limit = ParseLimit(request.Query("limit"), 50, 1, 1000);
   if (!limit.ok()) return ErrorResponse(limit.error(), request.request_id);
@@ -238,7 +230,8 @@ HttpResponse MoodRoutes::ListDeadLetters(const Request& request, const Claims&) 
                                      request.Query("cursor").value_or(""));
   if (!page.ok()) {
     if (page.error().code == ErrorCode::kInvalidArgument) {
-      return Error(ErrorCode::kInvalidArgument, "query parameter \"cursor\" is not valid", request);
+      return ErrorFor(ErrorCode::kInvalidArgument, "query parameter \"cursor\" is not valid",
+                      request);
     }
     return QueueFailure(page.error(), request);
   }
@@ -251,12 +244,12 @@ HttpResponse MoodRoutes::ListDeadLetters(const Request& request, const Claims&) 
 HttpResponse MoodRoutes::GetDeadLetter(const Request& request, const Claims&) {
   const std::string& id = request.PathParam("id");
   if (!LooksLikeJobId(id)) {
-    return Error(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
+    return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
   }
   auto letter = queue_.GetDeadLetter(id);
   if (!letter.ok()) {
     if (letter.error().code == ErrorCode::kNotFound) {
-      return Error(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
+      return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
     }
     return QueueFailure(letter.error(), request);
   }
@@ -266,12 +259,12 @@ HttpResponse MoodRoutes::GetDeadLetter(const Request& request, const Claims&) {
 HttpResponse MoodRoutes::ReplayDeadLetter(const Request& request, const Claims& admin) {
   const std::string& id = request.PathParam("id");
   if (!LooksLikeJobId(id)) {
-    return Error(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
+    return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
   }
   platform::Status replayed = queue_.ReplayDeadLetter(id);
   if (!replayed.ok()) {
     if (replayed.error().code == ErrorCode::kNotFound) {
-      return Error(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
+      return ErrorFor(ErrorCode::kNotFound, std::string(kNoSuchDeadLetter), request);
     }
     return QueueFailure(replayed.error(), request);
   }
@@ -283,8 +276,8 @@ HttpResponse MoodRoutes::ReplayDeadLetter(const Request& request, const Claims& 
 HttpResponse MoodRoutes::PurgeDeadLetters(const Request& request, const Claims& admin) {
   auto type = request.Query("type");
   if (!type || !ValidJobType(*type)) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "query parameter \"type\" is required and must be a job type", request);
+    return ErrorFor(ErrorCode::kInvalidArgument,
+                    "query parameter \"type\" is required and must be a job type", request);
   }
   auto purged = queue_.PurgeDeadLetters(*type);
   if (!purged.ok()) return QueueFailure(purged.error(), request);

@@ -132,4 +132,14 @@ HttpResponse DownstreamFailure(const platform::Error& error, const HttpRequest& 
   }
 }
 
+platform::HttpResponse NoStore(platform::HttpResponse response) {
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+platform::HttpResponse ErrorFor(platform::ErrorCode code, std::string message,
+                                const platform::HttpRequest& request) {
+  return platform::ErrorResponse(platform::MakeError(code, std::move(message)), request.request_id);
+}
+
 }  // namespace moodtape::gateway

@@ -76,6 +76,14 @@ platform::HttpResponse DownstreamFailure(
 // The request id and trace of an HTTP request, as the parent of the gRPC calls it makes.
 platform::CallContext CallContextFor(const platform::HttpRequest& request);
 
+// `response` marked Cache-Control: no-store: answers about one user's data, jobs and tokens
+// must not sit in a shared cache.
+platform::HttpResponse NoStore(platform::HttpResponse response);
+
+// The error answer for `code` with a message a person can act on, carrying the request id.
+platform::HttpResponse ErrorFor(platform::ErrorCode code, std::string message,
+                                const platform::HttpRequest& request);
+
 // Sets Retry-After to `wait` rounded up to whole seconds (at least 1).
 void SetRetryAfter(platform::HttpResponse& response, std::chrono::milliseconds wait);
 

@@ -7,6 +7,7 @@
 #include "platform/jobs/queue.h"
 #include "platform/redis/client.h"
 #include "services/gateway/account_routes.h"
+#include "services/gateway/album_routes.h"
 #include "services/gateway/event_fanout.h"
 #include "services/gateway/gateway_http.h"
 #include "services/gateway/mood_routes.h"
@@ -25,6 +26,7 @@ struct RunningGateway {
   std::shared_ptr<RequestAuthenticator> authenticator;
   std::unique_ptr<AccountRoutes> accounts;
   std::unique_ptr<MoodRoutes> moods;
+  std::unique_ptr<AlbumRoutes> albums;
   std::unique_ptr<EventFanout> fanout;
   std::unique_ptr<GatewayHttp> http;
   std::unique_ptr<platform::RedisSubscriber> listener;
@@ -37,6 +39,7 @@ platform::ServiceHooks Start(platform::ServiceContext& ctx) {
   const GatewaySettings http_settings = ReadGatewaySettings(ctx.config);
   AccountSettings account_settings = ReadAccountSettings(ctx.config);
   const MoodSettings mood_settings = ReadMoodSettings(ctx.config);
+  const AlbumSettings album_settings = ReadAlbumSettings(ctx.config);
   const platform::RedisSettings redis_settings = platform::ReadRedisSettings(ctx.config);
   const platform::JobQueueOptions queue_options = platform::ReadJobQueueOptions(ctx.config);
 
@@ -52,8 +55,9 @@ platform::ServiceHooks Start(platform::ServiceContext& ctx) {
   running->channels = platform::MakeChannelFactory(ctx);
   auto auth_stub = auth::v1::AuthService::NewStub(
       running->channels->Create(platform::PeerAddress(ctx.config, "auth"), "auth"));
-  auto store_stub = store::v1::StoreService::NewStub(
-      running->channels->Create(platform::PeerAddress(ctx.config, "store"), "store"));
+  auto store_channel =
+      running->channels->Create(platform::PeerAddress(ctx.config, "store"), "store");
+  auto store_stub = store::v1::StoreService::NewStub(store_channel);
 
   // Redis: the job queue (enqueue, job reads, dead letters), the rate-limit counters, and one
   // listener thread for every job event of every user. All work on while Redis is down (503s)
@@ -71,6 +75,13 @@ platform::ServiceHooks Start(platform::ServiceContext& ctx) {
   running->moods = std::make_unique<MoodRoutes>(mood_settings, *running->queue, *running->redis,
                                                 std::move(store_stub), ctx.metrics);
   running->moods->Register(routes);
+  running->albums = std::make_unique<AlbumRoutes>(
+      album_settings, *running->queue, *running->redis,
+      store::v1::AlbumService::NewStub(store_channel),
+      store::v1::AssetService::NewStub(store_channel),
+      producer::v1::ProducerService::NewStub(
+          running->channels->Create(platform::PeerAddress(ctx.config, "producer"), "producer")));
+  running->albums->Register(routes);
   running->fanout =
       std::make_unique<EventFanout>(*running->queue, running->authenticator, ctx.metrics);
   running->fanout->Register(running->http->server());

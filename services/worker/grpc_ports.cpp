@@ -49,6 +49,10 @@ bool Fresh(std::chrono::steady_clock::time_point at, std::chrono::milliseconds t
 
 void SetCurrentRequestId(std::string request_id) { current_request_id = std::move(request_id); }
 
+std::unique_ptr<grpc::ClientContext> JobCallContext(std::chrono::milliseconds timeout) {
+  return Context(timeout);
+}
+
 platform::Result<std::string> GrpcEmotionPort::ModelVersion() {
   {
     std::lock_guard lock(mu_);

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 
 #include "services/worker/core/mood_pipeline.h"
 
@@ -23,6 +24,9 @@ struct PortOptions {
 
 // The request id of the job being run on this thread (set by the handler) for outgoing calls.
 void SetCurrentRequestId(std::string request_id);
+// A client context for a call made for the job on this thread: its request id, a trace, the
+// deadline.
+std::unique_ptr<grpc::ClientContext> JobCallContext(std::chrono::milliseconds timeout);
 
 class GrpcEmotionPort final : public EmotionPort {
  public:

@@ -12,8 +12,12 @@
 namespace moodtape::worker {
 
 struct WorkerSettings {
-  int concurrency = 4;  // [worker] concurrency: jobs run at once by this process
-  PortOptions ports;    // [worker] call_timeout_ms, version_ttl_ms
+  int concurrency = 4;  // [worker] concurrency: mood jobs run at once by this process
+  // [worker] album_concurrency: album jobs at once, in their own slots so minutes of rendering
+  // never hold up mood jobs; 0 = this worker takes no album jobs.
+  int album_concurrency = 1;
+  std::chrono::milliseconds render_timeout{300000};  // [worker] render_timeout_ms
+  PortOptions ports;                                 // [worker] call_timeout_ms, version_ttl_ms
   platform::RedisCacheOptions predictions{.name = "emotion"};  // [cache] prediction_ttl_ms
   platform::RedisCacheOptions playlists{.name = "playlist"};   // [cache] playlist_ttl_ms
 };

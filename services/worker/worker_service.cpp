@@ -27,4 +27,27 @@ platform::JobHandler MoodJobHandler(MoodPipeline& pipeline) {
   };
 }
 
+platform::JobHandler AlbumJobHandler(AlbumPipeline& pipeline) {
+  return [&pipeline](const platform::JobRecord& record,
+                     platform::JobContext& ctx) -> platform::Result<std::string> {
+    auto job = ParseAlbumJob(record.id, record.owner, record.payload);
+    if (!job.ok()) return job.error();
+    SetCurrentRequestId(job->request_id);
+    auto result = pipeline.Run(
+        *job,
+        [&](std::string_view stage, const Json& data) {
+          auto published = ctx.PublishEvent(stage, data.dump());
+          if (!published.ok()) {
+            platform::LogWarn("job event not published", {{"job_id", record.id},
+                                                          {"stage", std::string(stage)},
+                                                          {"error", published.error().message}});
+          }
+        },
+        [&] { return ctx.stopping() || ctx.lost(); });
+    SetCurrentRequestId("");
+    if (!result.ok()) return result.error();
+    return result->dump();
+  };
+}
+
 }  // namespace moodtape::worker

@@ -4,6 +4,7 @@
 
 #include "platform/base/json_fields.h"
 #include "services/emotion/core/labels.h"
+#include "services/worker/core/job_payload.h"
 
 namespace moodtape::worker {
 namespace {
@@ -41,12 +42,7 @@ MoodRequest ReadMoodFields(JsonFieldReader& r) {
 }  // namespace
 
 platform::Result<MoodRequest> ParseMoodRequest(std::string_view body) {
-  auto object = platform::ParseJsonObject(body, "request body");
-  if (!object.ok()) return object.error();
-  JsonFieldReader r(*object);
-  MoodRequest request = ReadMoodFields(r);
-  if (auto done = r.Finish(); !done.ok()) return done.error();
-  return request;
+  return ParseRequestBody<MoodRequest>(body, ReadMoodFields);
 }
 
 std::string MoodJobPayload(const MoodRequest& request, std::string_view request_id) {
@@ -66,23 +62,9 @@ std::string MoodJobPayload(const MoodRequest& request, std::string_view request_
 
 platform::Result<MoodJob> ParseMoodJob(const std::string& job_id, const std::string& owner,
                                        std::string_view payload_json) {
-  auto fail = [](const platform::Error& e) {
-    return platform::MakeError(e.code, "mood job: " + e.message);
-  };
-  if (owner.empty()) {
-    return platform::MakeError(platform::ErrorCode::kInvalidArgument,
-                               "mood job: the job has no owner (user id)");
-  }
-  auto object = platform::ParseJsonObject(payload_json, "the payload");
-  if (!object.ok()) return fail(object.error());
-  JsonFieldReader r(*object);
-  MoodJob job;
-  static_cast<MoodRequest&>(job) = ReadMoodFields(r);
-  job.request_id = r.String("request_id", {.required = false, .allow_empty = true});
-  if (auto done = r.Finish(); !done.ok()) return fail(done.error());
-  job.job_id = job_id;
-  job.user_id = owner;
-  return job;
+  return ParseQueuedJob<MoodJob>(
+      "mood", job_id, owner, payload_json,
+      [](JsonFieldReader& r, MoodJob& job) { static_cast<MoodRequest&>(job) = ReadMoodFields(r); });
 }
 
 }  // namespace moodtape::worker

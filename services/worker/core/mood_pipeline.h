@@ -17,11 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/base/error.h"
+#include "services/worker/core/job_events.h"
 #include "services/worker/core/mood_job.h"
 
 namespace moodtape::worker {
-
-using Json = nlohmann::json;
 
 // The options as the playlist cache key hashes them.
 Json MoodOptionsToJson(const MoodOptions& options);
@@ -63,9 +62,6 @@ class CachePort {
       const std::string& key, const std::function<platform::Result<std::string>()>& compute,
       bool* hit) = 0;
 };
-
-// Where stage events go (JobContext::PublishEvent in the service).
-using PublishFn = std::function<void(std::string_view stage, const Json& data)>;
 
 // Start points are snapped to this grid before planning, so nearby moods share a cached playlist
 // (at most 0.035 off in a plane 2 wide).
