@@ -95,6 +95,109 @@ TEST(ArgsTest, UsageMistakes) {
   EXPECT_THAT(UsageError({"admin"}), HasSubstr("admin dlq"));
 }
 
+TEST(ArgsTest, AlbumWithAllOptions) {
+  auto r = Parse({"album", "--genre", "heavy-metal", "--songs", "3", "--theme", "dragons and fire",
+                  "--cover=a red dragon", "--seed", "18446744073709551615", "--out", "songs/",
+                  "--json"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->command, Command::kAlbum);
+  EXPECT_EQ(r->genre, "heavy-metal");
+  EXPECT_EQ(r->songs, 3);
+  EXPECT_EQ(r->theme, "dragons and fire");
+  EXPECT_EQ(r->cover, "a red dragon");
+  EXPECT_EQ(r->seed, 18446744073709551615ULL);
+  EXPECT_EQ(r->out_dir, "songs/");
+  EXPECT_TRUE(r->json);
+}
+
+TEST(ArgsTest, AlbumOptionalPartsStayUnset) {
+  auto r = Parse({"album", "--genre", "disco-polo", "--songs", "1", "--theme", "-lake-"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->theme, "-lake-");  // a value may start with a dash
+  EXPECT_FALSE(r->cover.has_value());
+  EXPECT_FALSE(r->seed.has_value());
+  EXPECT_EQ(r->out_dir, "");
+  EXPECT_FALSE(r->json);
+  // An empty cover description is still sent (the gateway allows 0 characters); seed 0 is a seed.
+  auto empty = Parse(
+      {"album", "--genre", "g", "--songs", "1", "--theme", "t", "--cover", "", "--seed", "0"});
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_EQ(empty->cover, "");
+  EXPECT_EQ(empty->seed, 0u);
+}
+
+TEST(ArgsTest, AlbumMistakes) {
+  EXPECT_THAT(UsageError({"album", "--songs", "3", "--theme", "t"}), HasSubstr("--genre"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--theme", "t"}), HasSubstr("--songs"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "3"}), HasSubstr("--theme"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "3", "--theme", ""}),
+              HasSubstr("--theme"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "0", "--theme", "t"}),
+              HasSubstr("--songs must be a positive whole number"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "three", "--theme", "t"}),
+              HasSubstr("positive whole number, not \"three\""));
+  for (const char* seed : {"-1", "7x", "", "18446744073709551616"}) {
+    EXPECT_THAT(
+        UsageError({"album", "--genre", "g", "--songs", "1", "--theme", "t", "--seed", seed}),
+        HasSubstr("--seed must be a whole number from 0"))
+        << seed;
+  }
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "1", "--theme", "t", "--out", ""}),
+              HasSubstr("--out needs a directory"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "1", "--theme", "t", "--out"}),
+              HasSubstr("--out needs a value"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--genre", "h", "--songs", "1", "--theme", "t"}),
+              HasSubstr("--genre given twice"));
+  EXPECT_THAT(UsageError({"album", "--genre", "g", "--songs", "1", "--theme", "t", "--limit", "2"}),
+              HasSubstr("--limit is not an option of album"));
+  EXPECT_THAT(UsageError({"album", "list"}), HasSubstr("unknown album action \"list\""));
+  EXPECT_THAT(UsageError({"mood", "sad", "--want", "calm", "--genre", "g"}),
+              HasSubstr("--genre is not an option of mood"));
+}
+
+TEST(ArgsTest, AlbumsListing) {
+  auto r = Parse({"albums", "--limit", "5", "--cursor", "c2", "--json"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->command, Command::kAlbums);
+  EXPECT_EQ(r->limit, 5);
+  EXPECT_EQ(r->cursor, "c2");
+  EXPECT_TRUE(r->json);
+  EXPECT_EQ(Parse({"albums"})->limit, std::nullopt);
+  EXPECT_THAT(UsageError({"albums", "--limit", "0"}), HasSubstr("positive whole number"));
+  EXPECT_THAT(UsageError({"albums", "--genre", "g"}),
+              HasSubstr("--genre is not an option of albums"));
+  EXPECT_THAT(UsageError({"albums", "alb-1"}), HasSubstr("unexpected argument \"alb-1\""));
+}
+
+TEST(ArgsTest, AlbumShowAndDelete) {
+  auto show = Parse({"album", "show", "alb-1", "--json"});
+  ASSERT_TRUE(show.ok()) << show.error().message;
+  EXPECT_EQ(show->command, Command::kAlbumShow);
+  EXPECT_EQ(show->album_id, "alb-1");
+  EXPECT_TRUE(show->json);
+  auto del = Parse({"album", "delete", "alb-1"});
+  ASSERT_TRUE(del.ok()) << del.error().message;
+  EXPECT_EQ(del->command, Command::kAlbumDelete);
+  EXPECT_EQ(del->album_id, "alb-1");
+  EXPECT_THAT(UsageError({"album", "show"}), HasSubstr("album show needs an ALBUM_ID"));
+  EXPECT_THAT(UsageError({"album", "delete"}), HasSubstr("album delete needs an ALBUM_ID"));
+  EXPECT_THAT(UsageError({"album", "show", "a", "b"}), HasSubstr("unexpected argument \"b\""));
+  EXPECT_THAT(UsageError({"album", "delete", "a", "--json"}),
+              HasSubstr("--json is not an option of album delete"));
+  EXPECT_THAT(UsageError({"album", "show", "a", "--genre", "g"}),
+              HasSubstr("--genre is not an option of album show"));
+}
+
+TEST(ArgsTest, Genres) {
+  auto r = Parse({"genres", "--json"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->command, Command::kGenres);
+  EXPECT_TRUE(r->json);
+  EXPECT_THAT(UsageError({"genres", "--limit", "3"}),
+              HasSubstr("--limit is not an option of genres"));
+  EXPECT_THAT(UsageError({"genres", "metal"}), HasSubstr("unexpected argument \"metal\""));
+}
+
 TEST(ArgsTest, HelpWinsAndDoubleDashEndsOptions) {
   EXPECT_EQ(Parse({"mood", "--help"})->command, Command::kHelp);
   EXPECT_EQ(Parse({"-h"})->command, Command::kHelp);
@@ -102,6 +205,9 @@ TEST(ArgsTest, HelpWinsAndDoubleDashEndsOptions) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->text, "--not-a-flag");
   EXPECT_THAT(UsageText(), HasSubstr("moodtape admin dlq replay JOB_ID"));
+  EXPECT_THAT(UsageText(), HasSubstr("moodtape album --genre G --songs N --theme \"TEXT\""));
+  EXPECT_THAT(UsageText(), HasSubstr("moodtape album delete ALBUM_ID"));
+  EXPECT_EQ(Parse({"album", "show", "--help"})->command, Command::kHelp);
 }
 
 }  // namespace

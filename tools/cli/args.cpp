@@ -21,7 +21,9 @@ const std::map<std::string, bool>& KnownFlags() {
   static const std::map<std::string, bool> flags = {
       {"--gateway", true}, {"--help", false},  {"--username", true},        {"--email", true},
       {"--want", true},    {"--length", true}, {"--password-stdin", false}, {"--limit", true},
-      {"--cursor", true},  {"--type", true},   {"--json", false},
+      {"--cursor", true},  {"--type", true},   {"--json", false},           {"--genre", true},
+      {"--songs", true},   {"--theme", true},  {"--cover", true},           {"--seed", true},
+      {"--out", true},
   };
   return flags;
 }
@@ -31,6 +33,17 @@ Result<int> PositiveInt(const std::string& flag, const std::string& text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
     return Usage(flag + " must be a positive whole number, not \"" + text + "\"");
+  }
+  return value;
+}
+
+// A seed is any 64-bit unsigned number (0 included), as the gateway takes it.
+Result<uint64_t> Seed(const std::string& text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Usage("--seed must be a whole number from 0 to 18446744073709551615, not \"" + text +
+                 "\"");
   }
   return value;
 }
@@ -132,6 +145,33 @@ Result<Invocation> ParseArgs(const std::vector<std::string>& args,
   } else if (word == "history") {
     inv.command = Command::kHistory;
     allowed = {"--limit", "--cursor", "--json"};
+  } else if (word == "album") {
+    // `album` alone makes one; `album show|delete ID` works on a saved one.
+    const std::string action = p.words.size() > 1 ? p.words[1] : "";
+    if (action == "show") {
+      inv.command = Command::kAlbumShow;
+      name = "album show";
+      allowed = {"--json"};
+      positional_start = 2;
+      positionals = 1;
+    } else if (action == "delete") {
+      inv.command = Command::kAlbumDelete;
+      name = "album delete";
+      positional_start = 2;
+      positionals = 1;
+    } else if (action.empty()) {
+      inv.command = Command::kAlbum;
+      allowed = {"--genre", "--songs", "--theme", "--cover", "--seed", "--out", "--json"};
+    } else {
+      return Usage("unknown album action \"" + action +
+                   "\" (show ID, delete ID, or --genre G --songs N --theme T to make one)");
+    }
+  } else if (word == "albums") {
+    inv.command = Command::kAlbums;
+    allowed = {"--limit", "--cursor", "--json"};
+  } else if (word == "genres") {
+    inv.command = Command::kGenres;
+    allowed = {"--json"};
   } else if (word == "admin") {
     if (p.words.size() < 2 || p.words[1] != "dlq") {
       return Usage("admin needs a subject: moodtape admin dlq list|show|replay|purge");
@@ -178,12 +218,22 @@ Result<Invocation> ParseArgs(const std::vector<std::string>& args,
   inv.want = flag("--want").value_or("");
   inv.cursor = flag("--cursor").value_or("");
   inv.type = flag("--type").value_or("");
-  for (const char* f : {"--length", "--limit"}) {
+  inv.genre = flag("--genre").value_or("");
+  inv.theme = flag("--theme").value_or("");
+  inv.cover = flag("--cover");
+  inv.out_dir = flag("--out").value_or("");
+  for (auto [f, target] : {std::pair{"--length", &inv.length}, std::pair{"--limit", &inv.limit},
+                           std::pair{"--songs", &inv.songs}}) {
     if (auto v = flag(f)) {
       auto n = PositiveInt(f, *v);
       if (!n.ok()) return n.error();
-      (std::string(f) == "--length" ? inv.length : inv.limit) = *n;
+      *target = *n;
     }
+  }
+  if (auto v = flag("--seed")) {
+    auto seed = Seed(*v);
+    if (!seed.ok()) return seed.error();
+    inv.seed = *seed;
   }
 
   switch (inv.command) {
@@ -205,6 +255,19 @@ Result<Invocation> ParseArgs(const std::vector<std::string>& args,
       if (rest.empty() || rest[0].empty()) return Usage(name + " needs a JOB_ID");
       inv.job_id = rest[0];
       break;
+    case Command::kAlbum:
+      if (inv.genre.empty()) return Usage("album needs --genre (see moodtape genres)");
+      if (!inv.songs) return Usage("album needs --songs N (how many songs, 1 to 10)");
+      if (inv.theme.empty()) return Usage("album needs --theme \"what the songs are about\"");
+      if (p.flags.count("--out") && inv.out_dir.empty()) {
+        return Usage("--out needs a directory");
+      }
+      break;
+    case Command::kAlbumShow:
+    case Command::kAlbumDelete:
+      if (rest.empty() || rest[0].empty()) return Usage(name + " needs an ALBUM_ID");
+      inv.album_id = rest[0];
+      break;
     default:
       break;
   }
@@ -212,7 +275,7 @@ Result<Invocation> ParseArgs(const std::vector<std::string>& args,
 }
 
 std::string UsageText() {
-  return R"(moodtape: turn how you feel into a playlist, from the terminal.
+  return R"(moodtape: turn how you feel into a playlist, or an album, from the terminal.
 
 Usage:
   moodtape signup --username U --email E [--password-stdin]
@@ -220,6 +283,12 @@ Usage:
   moodtape logout
   moodtape mood "TEXT" --want EMOTION [--length N] [--json]
   moodtape history [--limit N] [--cursor C] [--json]
+  moodtape genres [--json]
+  moodtape album --genre G --songs N --theme "TEXT" [--cover "TEXT"] [--seed N]
+                 [--out DIR] [--json]
+  moodtape albums [--limit N] [--cursor C] [--json]
+  moodtape album show ALBUM_ID [--json]
+  moodtape album delete ALBUM_ID
   moodtape admin dlq list [--type mood] [--limit N] [--cursor C] [--json]
   moodtape admin dlq show JOB_ID [--json]
   moodtape admin dlq replay JOB_ID
@@ -230,6 +299,9 @@ Options:
   --password-stdin  read the password from the first line of standard input instead of
                     prompting on the terminal (passwords are never taken from a flag)
   --json            print the gateway's JSON instead of text
+  --out DIR         album: download the cover, every song (.ogg, .mp3, .mid) and lyrics.md
+                    into DIR (created if missing) once the album is saved
+  --seed N          album: the same genre, theme and seed always give the same songs
   -h, --help        this text
 
 Credentials are kept in $XDG_CONFIG_HOME/moodtape/credentials.json (default

@@ -2,6 +2,7 @@
 // gateway) to one Invocation, so every usage rule is unit tested without running anything.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ enum class Command {
   kDlqShow,
   kDlqReplay,
   kDlqPurge,
+  kAlbum,  // make one: album --genre G --songs N --theme T
+  kAlbums,
+  kAlbumShow,
+  kAlbumDelete,
+  kGenres,
 };
 
 inline constexpr const char* kDefaultGateway = "http://127.0.0.1:8080";
@@ -39,11 +45,21 @@ struct Invocation {
   std::string want;
   std::optional<int> length;
 
-  // history / dlq
+  // history / albums / dlq
   std::optional<int> limit;
   std::string cursor;
   std::string type;    // dlq list / purge: job type filter ("mood")
   std::string job_id;  // dlq show / replay
+
+  // album (make one)
+  std::string genre;
+  std::optional<int> songs;
+  std::string theme;
+  std::optional<std::string> cover;  // the cover's description; absent: the designer chooses
+  std::optional<uint64_t> seed;
+  std::string out_dir;  // where to download the files; empty: no files
+
+  std::string album_id;  // album show / delete
 
   bool json = false;
 };

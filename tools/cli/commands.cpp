@@ -1,7 +1,8 @@
 #include "tools/cli/commands.h"
 
-#include <cctype>
-
+#include "tools/cli/album_commands.h"
+#include "tools/cli/command_util.h"
+#include "tools/cli/job_follow.h"
 #include "tools/cli/render.h"
 #include "tools/cli/terminal.h"
 
@@ -9,52 +10,6 @@ namespace moodtape::cli {
 namespace {
 
 using nlohmann::json;
-
-int Fail(std::ostream& err, const std::string& message) {
-  err << "moodtape: " << message << "\n";
-  return kExitFailure;
-}
-
-int FailWith(std::ostream& err, const platform::Error& error) {
-  if (error.code == platform::ErrorCode::kInvalidArgument) {
-    err << "moodtape: " << error.message << "\n";
-    return kExitUsage;
-  }
-  return Fail(err, error.message);
-}
-
-// Cursors and job ids are opaque: percent-encode them so any character survives a URL.
-std::string Escape(const std::string& value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      static const char* kHex = "0123456789ABCDEF";
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
-// "?limit=5&cursor=abc" from the parameters that are set.
-std::string Query(const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
-  for (const auto& [key, value] : params) {
-    if (value.empty()) continue;
-    out += (out.empty() ? "?" : "&") + key + "=" + Escape(value);
-  }
-  return out;
-}
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string LimitText(const std::optional<int>& limit) {
-  return limit ? std::to_string(*limit) : "";
-}
 
 int SessionCommand(const Invocation& inv, GatewayClient& client, std::ostream& out,
                    std::ostream& err) {
@@ -108,70 +63,33 @@ int Logout(GatewayClient& client, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int FinishMood(const Invocation& inv, const JobWatch::Step& step, GatewayClient& client,
-               const std::string& job_id, std::ostream& out, std::ostream& err) {
-  if (!step.succeeded) return Fail(err, "job " + job_id + " failed: " + step.error);
-  json result = step.result;
-  if (step.fetch_result) {
-    auto job = client.AuthedCall("GET", "/api/v1/jobs/" + job_id);
-    if (!job.ok()) return Fail(err, job.error().message);
-    auto it = job->find("result");
-    if (it == job->end() || !it->is_object()) {
-      return Fail(err, "job " + job_id + " succeeded but the gateway has no result for it");
-    }
-    result = *it;
-  }
-  if (inv.json) {
-    out << result.dump(2) << "\n";
-  } else {
-    out << "\n" << RenderResult(result);
-  }
-  return kExitOk;
-}
-
 int Mood(const Invocation& inv, GatewayClient& client, std::ostream& out, std::ostream& err,
          const CommandSettings& settings) {
   json body = {{"text", inv.text}, {"desired_emotion", inv.want}};
   if (inv.length) body["length"] = *inv.length;
   auto accepted = client.AuthedCall("POST", "/api/v1/moods", body);
   if (!accepted.ok()) return FailWith(err, accepted.error());
-  std::string job_id = Str(*accepted, "job_id");
+  std::string job_id = StringField(*accepted, "job_id");
   if (job_id.empty()) return Fail(err, "the gateway accepted the mood but sent no job id");
-  std::string ws_path = Str(*accepted, "ws_url");
-  if (ws_path.empty() || ws_path[0] != '/') ws_path = "/api/v1/ws";
   if (!inv.json) {
     out << "Queued job " << job_id
         << (accepted->value("duplicate", false) ? " (the same request is already running)" : "")
         << "\n";
     out.flush();
   }
-
-  auto socket = client.OpenSocket(ws_path);
-  if (!socket.ok()) return Fail(err, socket.error().message);
-  platform::Status sent = (*socket)->Send(json{{"type", "subscribe"}, {"job_id", job_id}}.dump());
-  if (!sent.ok()) return Fail(err, sent.error().message);
-
-  JobWatch watch(job_id);
-  while (true) {
-    auto message = (*socket)->Read(settings.event_timeout);
-    if (!message.ok()) {
-      return Fail(err, message.error().message + " while following job " + job_id +
-                           " (see moodtape history)");
-    }
-    JobWatch::Step step = watch.OnMessage(*message);
-    if (!inv.json) {
-      for (const auto& line : step.lines) out << "  " << line << "\n";
-      out.flush();
-    }
-    if (step.done) return FinishMood(inv, step, client, job_id, out, err);
+  FollowOptions follow{
+      .quiet = settings.event_timeout, .wait_while_running = false, .see_also = "moodtape history"};
+  auto step =
+      FollowJob(client, job_id, JobSocketPath(*accepted), follow, inv.json ? nullptr : &out);
+  if (!step.ok()) return Fail(err, step.error().message);
+  if (!step->succeeded) return Fail(err, "job " + job_id + " failed: " + step->error);
+  auto result = JobResult(client, job_id, *step);
+  if (!result.ok()) return Fail(err, result.error().message);
+  if (inv.json) {
+    out << result->dump(2) << "\n";
+  } else {
+    out << "\n" << RenderResult(*result);
   }
-}
-
-int Listing(const Invocation& inv, GatewayClient& client, std::ostream& out, std::ostream& err,
-            const std::string& path, std::string (*render)(const json&)) {
-  auto answer = client.AuthedCall("GET", path);
-  if (!answer.ok()) return FailWith(err, answer.error());
-  out << (inv.json ? answer->dump(2) + "\n" : render(*answer));
   return kExitOk;
 }
 
@@ -192,30 +110,37 @@ int RunCommand(const Invocation& inv, GatewayClient& client, std::ostream& out, 
     case Command::kMood:
       return Mood(inv, client, out, err, settings);
     case Command::kHistory:
-      return Listing(
-          inv, client, out, err,
-          "/api/v1/history" + Query({{"limit", LimitText(inv.limit)}, {"cursor", inv.cursor}}),
-          RenderHistory);
+      return Listing(inv, client, out, err,
+                     "/api/v1/history" +
+                         QueryString({{"limit", LimitText(inv.limit)}, {"cursor", inv.cursor}}),
+                     RenderHistory);
+    case Command::kAlbum:
+    case Command::kAlbums:
+    case Command::kAlbumShow:
+    case Command::kAlbumDelete:
+    case Command::kGenres:
+      return RunAlbumCommand(inv, client, out, err, settings);
     case Command::kDlqList:
       return Listing(
           inv, client, out, err,
-          dlq +
-              Query({{"type", inv.type}, {"limit", LimitText(inv.limit)}, {"cursor", inv.cursor}}),
+          dlq + QueryString(
+                    {{"type", inv.type}, {"limit", LimitText(inv.limit)}, {"cursor", inv.cursor}}),
           RenderDeadLetters);
     case Command::kDlqShow:
-      return Listing(inv, client, out, err, dlq + "/" + Escape(inv.job_id), RenderDeadLetter);
+      return Listing(inv, client, out, err, dlq + "/" + EscapeUrlPart(inv.job_id),
+                     RenderDeadLetter);
     case Command::kDlqReplay: {
-      auto answer =
-          client.AuthedCall("POST", dlq + "/" + Escape(inv.job_id) + "/replay", json::object());
+      auto answer = client.AuthedCall("POST", dlq + "/" + EscapeUrlPart(inv.job_id) + "/replay",
+                                      json::object());
       if (!answer.ok()) return FailWith(err, answer.error());
       out << "Replayed " << inv.job_id;
-      std::string new_id = Str(*answer, "job_id");
+      std::string new_id = StringField(*answer, "job_id");
       if (!new_id.empty() && new_id != inv.job_id) out << " as job " << new_id;
       out << ": it is queued again.\n";
       return kExitOk;
     }
     case Command::kDlqPurge: {
-      auto answer = client.AuthedCall("DELETE", dlq + Query({{"type", inv.type}}));
+      auto answer = client.AuthedCall("DELETE", dlq + QueryString({{"type", inv.type}}));
       if (!answer.ok()) return FailWith(err, answer.error());
       auto purged = answer->find("purged");
       out << "Purged " << (purged != answer->end() ? purged->dump() : std::string("?"))

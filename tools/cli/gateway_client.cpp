@@ -5,7 +5,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <limits>
 
 #include "platform/http/client.h"
 #include "tools/cli/render.h"
@@ -235,6 +238,132 @@ platform::Result<nlohmann::json> GatewayClient::AuthedCall(
   }
   if (reply->status < 200 || reply->status >= 300) return ErrorFor(*reply);
   return JsonBody(reply->body);
+}
+
+platform::Result<uint64_t> GatewayClient::DownloadWith(const std::string& path,
+                                                       const std::string& file,
+                                                       const std::string& bearer, Reply* refused) {
+  auto url = platform::ParseUrl(gateway_);
+  if (!url) return MakeError(ErrorCode::kInvalidArgument, "bad gateway URL " + gateway_);
+  if (url->scheme != "http") {
+    return MakeError(ErrorCode::kUnimplemented, "downloading over https is not supported yet");
+  }
+  std::string base = url->target == "/" ? "" : url->target;
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  tcp::resolver resolver(ioc);
+  // Runs one asynchronous step for at most the client's timeout, so a large file may take as
+  // long as it keeps moving while a stalled transfer still ends.
+  auto step = [&](auto start) {
+    beast::error_code ec;
+    stream.expires_after(timeout_);
+    start(ec);
+    ioc.restart();
+    ioc.run_for(timeout_ + std::chrono::seconds(1));
+    if (!ioc.stopped()) {  // only the resolver ignores the stream's deadline
+      resolver.cancel();
+      stream.cancel();
+      ioc.run();
+      return beast::error_code(asio::error::timed_out);
+    }
+    return ec;
+  };
+  beast::error_code ec = step([&](beast::error_code& result) {
+    resolver.async_resolve(
+        url->host, url->port, [&](beast::error_code e, tcp::resolver::results_type r) {
+          if (e) {
+            result = e;
+            return;
+          }
+          stream.async_connect(r, [&](beast::error_code e2, const tcp::endpoint&) { result = e2; });
+        });
+  });
+  if (ec) return MakeError(ErrorCode::kUnavailable, CannotReachText(gateway_));
+
+  http::request<http::empty_body> req{http::verb::get, base + path, 11};
+  req.set(http::field::host, url->host + ":" + url->port);
+  req.set(http::field::user_agent, "moodtape-cli");
+  req.set(http::field::authorization, "Bearer " + bearer);
+  req.set(http::field::connection, "close");
+  ec = step([&](beast::error_code& result) {
+    http::async_write(stream, req, [&](beast::error_code e, size_t) { result = e; });
+  });
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> head;
+  // Beast checks Content-Length against the limit with the header already; songs are megabytes
+  // and go to disk, so the disk is the limit. (Not boost::none: Boost 1.74 compares a length
+  // with an empty optional as "greater" and refuses every body.)
+  constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
+  head.body_limit(kNoLimit);
+  if (!ec) {
+    ec = step([&](beast::error_code& result) {
+      http::async_read_header(stream, buffer, head,
+                              [&](beast::error_code e, size_t) { result = e; });
+    });
+  }
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable, "the gateway did not answer: " + ec.message());
+  }
+
+  const auto& header = head.get();
+  const int status = static_cast<int>(header.result_int());
+  if (status < 200 || status >= 300) {
+    // An error answer is JSON text: read it (bounded) for the gateway's message.
+    http::response_parser<http::string_body> answer(std::move(head));
+    answer.body_limit(1 << 20);
+    ec = step([&](beast::error_code& result) {
+      http::async_read(stream, buffer, answer, [&](beast::error_code e, size_t) { result = e; });
+    });
+    refused->status = status;
+    refused->body = answer.get().body();
+    if (auto it = answer.get().find("X-Request-Id"); it != answer.get().end()) {
+      refused->request_id = std::string(it->value());
+    }
+    if (auto it = answer.get().find(http::field::retry_after); it != answer.get().end()) {
+      refused->retry_after = std::string(it->value());
+    }
+    return MakeError(ErrorCode::kFailedPrecondition, "refused");
+  }
+
+  http::response_parser<http::file_body> body(std::move(head));
+  body.body_limit(kNoLimit);
+  body.get().body().open(file.c_str(), beast::file_mode::write, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kFailedPrecondition, "cannot write " + file + ": " + ec.message());
+  }
+  while (!body.is_done()) {
+    ec = step([&](beast::error_code& result) {
+      http::async_read_some(stream, buffer, body, [&](beast::error_code e, size_t) { result = e; });
+    });
+    if (ec) {
+      return MakeError(ErrorCode::kUnavailable, "the download broke off: " + ec.message());
+    }
+  }
+  uint64_t size = body.get().body().file().size(ec);
+  if (ec) {
+    return MakeError(ErrorCode::kFailedPrecondition, "cannot write " + file + ": " + ec.message());
+  }
+  body.get().body().close();
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  return size;
+}
+
+platform::Result<uint64_t> GatewayClient::Download(const std::string& path,
+                                                   const std::string& file) {
+  auto creds = LoadLogin();
+  if (!creds.ok()) return creds.error();
+  Reply refused;
+  auto size = DownloadWith(path, file, creds->access_token, &refused);
+  if (refused.status == 401) {
+    auto fresh = Refresh(*creds);
+    if (!fresh.ok()) return fresh.error();
+    refused = Reply();
+    size = DownloadWith(path, file, fresh->access_token, &refused);
+    if (refused.status == 401) return MakeError(ErrorCode::kUnauthenticated, kLoginExpiredText);
+  }
+  if (refused.status != 0) return ErrorFor(refused);
+  return size;
 }
 
 platform::Result<std::unique_ptr<JobSocket>> GatewayClient::OpenSocket(const std::string& path) {

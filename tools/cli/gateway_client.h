@@ -1,10 +1,11 @@
-// The CLI's connection to the gateway: REST calls through platform::HttpFetch and the job
-// WebSocket through Boost.Beast. Calls that need a login carry the stored access token as
-// "Authorization: Bearer"; a 401 triggers one refresh with the stored refresh token (the new pair
-// is saved) and one retry. Every error comes back as a message ready to show the user.
+// The CLI's connection to the gateway: REST calls through platform::HttpFetch, file downloads
+// and the job WebSocket through Boost.Beast. Calls that need a login carry the stored access
+// token as "Authorization: Bearer"; a 401 triggers one refresh with the stored refresh token (the
+// new pair is saved) and one retry. Every error comes back as a message ready to show the user.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,13 @@ class GatewayClient {
   // Opens `path` (e.g. /api/v1/ws) as a WebSocket with the stored access token.
   platform::Result<std::unique_ptr<JobSocket>> OpenSocket(const std::string& path);
 
+  // GETs `path` (a file, e.g. /api/v1/assets/<id>) with the stored access token (refreshed once
+  // on 401) and streams the body into `file` (created or truncated), so files of any size pass
+  // without being held in memory. The client's timeout bounds each step (connect, each read),
+  // not the whole transfer. The number of bytes written; on an error `file` may hold part of
+  // the body (the caller writes to a temporary name).
+  platform::Result<uint64_t> Download(const std::string& path, const std::string& file);
+
  private:
   struct Reply {
     int status = 0;
@@ -61,6 +69,9 @@ class GatewayClient {
   // kLoginExpiredText when the gateway refuses it.
   platform::Result<Credentials> Refresh(const Credentials& old);
   platform::Error ErrorFor(const Reply& reply) const;
+  // One download attempt with `bearer`; a refusal comes back as *refused (status != 0).
+  platform::Result<uint64_t> DownloadWith(const std::string& path, const std::string& file,
+                                          const std::string& bearer, Reply* refused);
 
   std::string gateway_;
   std::string credentials_path_;

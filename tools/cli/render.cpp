@@ -5,6 +5,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "tools/cli/album_files.h"
+
 namespace moodtape::cli {
 namespace {
 
@@ -20,6 +22,7 @@ const json& Get(const json& j, const char* key) {
 std::string Str(const json& j, const char* key, const std::string& fallback = "?") {
   const json& v = Get(j, key);
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number()) return std::to_string(v.get<double>());
   return fallback;
@@ -99,6 +102,92 @@ std::string TrackLine(const json& track) {
   return line;
 }
 
+// Display width in code points, so accented titles line up (wide CJK glyphs still will not).
+size_t Width(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// Rows as columns two spaces apart; the last column is never padded.
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_aligned) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) line += "  ";
+      std::string fill(widths[c] - Width(row[c]), ' ');
+      bool right = c < right_aligned.size() && right_aligned[c];
+      if (right) line += fill;
+      line += row[c];
+      if (!right && c + 1 < row.size()) line += fill;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string SongNumberText(const json& song) {
+  int number = SongNumber(song, -1);
+  return number < 0 ? "?" : std::to_string(number);
+}
+
+std::string SongLabel(const json& data) { return "song " + SongNumberText(data); }
+
+// Who wrote the words when it is not the built-in writer ("lyrics by openai:gpt-4o-mini").
+std::string LyricsBy(const json& song) {
+  std::string by = Str(song, "lyrics_by", "");
+  return by.empty() || by == "builtin" ? "" : "lyrics by " + by;
+}
+
+std::string SongWrittenLine(const json& data) {
+  std::string line = SongLabel(data) + " written: " + Str(data, "title") + " (" + Str(data, "key") +
+                     ", " + Num(data, "tempo_bpm", 0) + " bpm";
+  std::string by = LyricsBy(data);
+  return line + (by.empty() ? "" : ", " + by) + ")";
+}
+
+std::string SongRenderedLine(const json& data) {
+  std::string line =
+      SongLabel(data) + " rendered (" + FormatDuration(Get(data, "duration_seconds"));
+  if (Get(data, "loudness_lufs").is_number()) {
+    line += ", " + Num(data, "loudness_lufs", 1) + " LUFS";
+  }
+  return line + ")";
+}
+
+std::string CoverLine(const json& data) {
+  std::string line = "cover drawn";
+  std::string designer = Str(data, "designed_by", "");
+  if (!designer.empty() && designer != "builtin") line += " by " + designer;
+  std::string motifs;
+  for (const json& m : Array(data, "motifs")) {
+    if (m.is_string()) motifs += (motifs.empty() ? "" : ", ") + m.get<std::string>();
+  }
+  if (!motifs.empty()) line += " (" + motifs + ")";
+  return line;
+}
+
+// The album's songs' total length, "?" when a song's is unknown.
+std::string TotalDuration(const json& songs) {
+  double total = 0;
+  for (const json& song : songs) {
+    const json& d = Get(song, "duration_seconds");
+    if (!d.is_number()) return "?";
+    total += d.get<double>();
+  }
+  return FormatDuration(total);
+}
+
+std::string AlbumId(const json& album) { return Str(album, "id", Str(album, "album_id")); }
+
 }  // namespace
 
 std::string CannotReachText(const std::string& gateway) {
@@ -168,6 +257,12 @@ std::string RenderEventLine(const json& message) {
   const json& data = Get(message, "data");
   if (stage == "emotion") return EmotionLine(data);
   if (stage == "playlist") return PlaylistLine(data);
+  if (stage == "song_written") return SongWrittenLine(data);
+  if (stage == "song_rendered") return SongRenderedLine(data);
+  if (stage == "cover") return CoverLine(data);
+  if (stage == "saved" && !Str(data, "album_id", "").empty()) {
+    return "saved album " + Str(data, "album_id");
+  }
   if (stage == "saved") {
     std::string id = Str(data, "history_id", "");
     return "saved to history" + (id.empty() ? "" : " (" + id + ")");
@@ -272,6 +367,105 @@ std::string RenderDeadLetter(const json& item) {
   if (!payload.is_null()) out << "payload:   " << payload.dump() << "\n";
   out << "Replay it: moodtape admin dlq replay " << Str(item, "job_id") << "\n";
   return out.str();
+}
+
+std::string FormatBytes(uint64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  if (bytes < 1000 * 1000) return Fixed(static_cast<double>(bytes) / 1e3, 1) + " kB";
+  if (bytes < 1000ULL * 1000 * 1000) return Fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
+  return Fixed(static_cast<double>(bytes) / 1e9, 1) + " GB";
+}
+
+std::string FormatDuration(const json& seconds) {
+  if (!seconds.is_number() || seconds.get<double>() < 0 || seconds.get<double>() > 1e9) return "?";
+  auto total = static_cast<int64_t>(seconds.get<double>() + 0.5);
+  char buf[32];
+  if (total >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(total / 3600),
+                  static_cast<long long>(total / 60 % 60), static_cast<long long>(total % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(total / 60),
+                  static_cast<long long>(total % 60));
+  }
+  return buf;
+}
+
+std::string RenderAlbum(const json& album, bool with_lyrics) {
+  std::ostringstream out;
+  const json& songs = Array(album, "songs");
+  out << Str(album, "title") << "\n";
+  out << "  album:    " << AlbumId(album) << "\n";
+  out << "  genre:    " << Str(album, "genre") << "\n";
+  out << "  theme:    " << Str(album, "theme") << "\n";
+  std::string cover = Str(album, "cover_description", "");
+  if (!cover.empty()) out << "  cover:    " << cover << "\n";
+  out << "  seed:     " << Str(album, "seed") << "\n";
+  if (Get(album, "created_at_ms").is_number()) {
+    out << "  created:  " << FormatTimeMs(Get(album, "created_at_ms")) << "\n";
+  }
+  out << "  " << Plural(songs.size(), "song", "songs") << ", " << TotalDuration(songs) << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const json& song : songs) {
+    std::string by = LyricsBy(song);
+    rows.push_back({SongNumberText(song) + ".", Str(song, "title"),
+                    FormatDuration(Get(song, "duration_seconds")),
+                    Str(song, "key") + ", " + Num(song, "tempo_bpm", 0) + " bpm" +
+                        (by.empty() ? "" : ", " + by)});
+  }
+  std::string table = Table(rows, {true, false, true, false});
+  // One table for the widths, printed line by line so each song's lyrics can follow it.
+  std::istringstream lines(table);
+  std::string line;
+  size_t i = 0;
+  if (!songs.empty()) out << "\n";
+  while (std::getline(lines, line) && i < songs.size()) {
+    out << "  " << line << "\n";
+    std::string lyrics = with_lyrics ? Str(songs[i], "lyrics", "") : "";
+    ++i;
+    if (lyrics.empty()) continue;
+    while (!lyrics.empty() && lyrics.back() == '\n') lyrics.pop_back();
+    out << "\n";
+    std::istringstream verses(lyrics);
+    std::string verse;
+    while (std::getline(verses, verse)) out << (verse.empty() ? "" : "      " + verse) << "\n";
+    if (i < songs.size()) out << "\n";
+  }
+  return out.str();
+}
+
+std::string RenderAlbums(const json& page) {
+  const json& items = Array(page, "items");
+  std::string out;
+  if (items.empty()) {
+    out = "No albums yet.\n";
+  } else {
+    std::vector<std::vector<std::string>> rows = {
+        {"CREATED", "ALBUM", "SONGS", "LENGTH", "GENRE", "TITLE"}};
+    for (const json& a : items) {
+      const json& songs = Array(a, "songs");
+      const json& count = Get(a, "songs_count");
+      rows.push_back({FormatTimeMs(Get(a, "created_at_ms")), AlbumId(a),
+                      count.is_number() ? Str(a, "songs_count") : std::to_string(songs.size()),
+                      TotalDuration(songs), Str(a, "genre"), Str(a, "title")});
+    }
+    out = Table(rows, {false, false, true, true, false, false});
+  }
+  std::string next = Str(page, "next_cursor", "");
+  if (!next.empty()) out += "More: moodtape albums --cursor " + next + "\n";
+  return out;
+}
+
+std::string RenderGenres(const json& answer) {
+  const json& genres = Array(answer, "genres");
+  if (genres.empty()) return "The gateway knows no genres.\n";
+  std::vector<std::vector<std::string>> rows = {{"GENRE", "NAME", "TEMPO", "ABOUT"}};
+  for (const json& g : genres) {
+    rows.push_back({Str(g, "id"), Str(g, "name"),
+                    Num(g, "min_tempo_bpm", 0) + "-" + Num(g, "max_tempo_bpm", 0) + " bpm",
+                    Str(g, "description", "")});
+  }
+  return Table(rows, {false, false, true, false}) +
+         "Make an album: moodtape album --genre GENRE --songs N --theme \"what it is about\"\n";
 }
 
 JobWatch::Step JobWatch::Finish(const std::string& state, const json& result, const json& error) {

@@ -1,7 +1,7 @@
 // Everything the CLI prints, as pure functions of the gateway's JSON: job events (one line per
-// stage), the final mood result, history pages, dead letters and error texts. They never throw
-// on an unexpected shape (a missing or mistyped field prints as "?"), so a gateway that grows
-// new fields or sends a bad one cannot crash the client.
+// stage), the final mood result, history pages, albums, genres, dead letters and error texts.
+// They never throw on an unexpected shape (a missing or mistyped field prints as "?"), so a
+// gateway that grows new fields or sends a bad one cannot crash the client.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +42,23 @@ std::string RenderResult(const nlohmann::json& result);
 std::string RenderHistory(const nlohmann::json& page);
 std::string RenderDeadLetters(const nlohmann::json& page);
 std::string RenderDeadLetter(const nlohmann::json& item);
+
+// "812 bytes", "48.3 kB", "3.1 MB" (powers of 1000).
+std::string FormatBytes(uint64_t bytes);
+
+// "3:12" (minutes:seconds, rounded); "1:02:03" from an hour; "?" for a non-number.
+std::string FormatDuration(const nlohmann::json& seconds);
+
+// An album: its title, id, genre, theme, cover description, seed, creation time and one line per
+// song (number, title, length, key, tempo). `with_lyrics` adds each song's lyrics under it.
+// Takes a job's result (album_id, songs[].assets) as well as GET /api/v1/albums/{id} (id).
+std::string RenderAlbum(const nlohmann::json& album, bool with_lyrics);
+
+// GET /api/v1/albums: one row per album (created, id, songs, length, genre, title).
+std::string RenderAlbums(const nlohmann::json& page);
+
+// GET /api/v1/genres: one row per genre (id, name, tempo range, description).
+std::string RenderGenres(const nlohmann::json& answer);
 
 // Follows one job's WebSocket messages: dedupes by seq, turns each into a line, gathers the
 // stage data and decides when the job is over. No I/O, so the protocol is unit tested.
