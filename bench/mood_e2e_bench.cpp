@@ -661,10 +661,6 @@ Row RunScenario(int port, int worker_admin_port, Session& session, const std::st
   return row;
 }
 
-std::string Tail(const std::string& s, std::size_t n) {
-  return s.size() <= n ? s : "..." + s.substr(s.size() - n);
-}
-
 std::string HitText(double percent) {
   if (percent < 0) return "-";
   char buf[16];
@@ -705,25 +701,15 @@ int main(int /*argc*/, char** /*argv*/) {  // Google Benchmark flags from `make 
   const auto launch_start = Clock::now();
   ChildProcess launcher({bin_dir + "/moodtape-launcher"}, env, dir.File("launcher.out"),
                         moodtape::testing::SourceDir());
-  const bool up = moodtape::testing::WaitUntil(
-      [&] {
-        return !launcher.Running() ||
-               launcher.ReadLog().find("moodtape is up") != std::string::npos;
-      },
-      180s);
-  if (!up || !launcher.Running()) {
-    const std::string log = launcher.ReadLog();
-    launcher.Signal(SIGINT);
-    launcher.Wait(30s);
-    return give_up("the launcher did not come up:\n" + Tail(log, 3000));
-  }
+  std::string why;
+  if (!moodtape::testing::WaitUntilUp(launcher, 180s, &why)) return give_up(why);
+
   std::printf("up in %.1f s\n", std::chrono::duration<double>(Clock::now() - launch_start).count());
   std::fflush(stdout);
 
   int status = 0;
   std::vector<Row> rows;
   Session session(http_port);
-  std::string why;
   if (!session.SignUp(&why)) {
     status = give_up(why);
   } else {

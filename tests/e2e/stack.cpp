@@ -10,8 +10,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kOrder = {"store",    "auth",    "emotion",
-                                         "playlist", "gateway", "worker"};
+const std::vector<std::string> kOrder = {"store",    "auth",     "emotion", "playlist",
+                                         "designer", "producer", "gateway", "worker"};
 
 std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -26,6 +26,7 @@ Stack::Stack(std::string models_dir, std::map<std::string, std::string> extra_en
     : models_dir_(std::move(models_dir)), extra_env_(std::move(extra_env)) {
   redis_ = std::make_unique<RedisServerProcess>();
   http_port_ = FreePort();
+  legacy_port_ = FreePort();
   for (const auto& s : kOrder) {
     admin_ports_[s] = FreePort();
     if (s != "worker" && s != "gateway") grpc_ports_[s] = FreePort();
@@ -60,6 +61,7 @@ std::map<std::string, std::string> Stack::Env(const std::string& service,
       {"MOODTAPE_AUTH_SIGNING_KEY_DIR", dir_.File("auth/signing")},
       {"MOODTAPE_JWT_JWKS_FILE", dir_.File("auth/jwks.json")},
       {"MOODTAPE_GATEWAY_MOOD_RATE_LIMIT", "100000"},
+      {"MOODTAPE_PRODUCER_LEGACY_ADDRESS", Loopback(legacy_port_)},
   };
   for (const auto& [name, port] : grpc_ports_) {
     env["MOODTAPE_" + Upper(name) + "_GRPC_ADDRESS"] = Loopback(port);
@@ -154,13 +156,17 @@ std::string Stack::Login(const std::string& username) {
   return j.is_object() ? j.value("access_token", "") : "";
 }
 
-int Stack::RunTool(const std::vector<std::string>& argv, std::string* out) {
+int Stack::RunTool(const std::vector<std::string>& argv, std::string* out,
+                   const std::map<std::string, std::string>& env, std::chrono::seconds timeout) {
   std::vector<std::string> full = argv;
-  full[0] = BinaryDir() + "/bin/" + argv[0];
+  if (full[0].find('/') == std::string::npos) full[0] = BinaryDir() + "/bin/" + argv[0];
+  auto all_env = Env("tool", "");
+  for (const auto& [k, v] : env) all_env[k] = v;
   static int runs = 0;
   const std::string log = dir_.File("tool-" + std::to_string(++runs) + ".log");
-  ChildProcess tool(full, Env("tool", ""), log, SourceDir());
-  const int status = tool.Wait(60s);
+  ChildProcess tool(full, all_env, log, SourceDir());
+  const int status = tool.Wait(timeout);
+  if (status == -1) tool.Stop();
   *out = tool.ReadLog();
   return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

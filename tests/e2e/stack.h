@@ -1,9 +1,10 @@
 // The real services as separate processes, started one by one (not through the launcher, so a
 // test can kill, stop and restart any of them): a private redis-server, dev certificates, then
-// store, auth, emotion, playlist, gateway and workers from the build's bin directory, every
-// address on a free loopback port and every file under one temporary directory.
+// store, auth, emotion, playlist, designer, producer, gateway and workers from the build's bin
+// directory, every address on a free loopback port and every file under one temporary directory.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,8 @@ class Stack {
   }
   int http_port() const { return http_port_; }
   std::string Log(const std::string& service, const std::string& instance = "") const;
+  // A path in the stack's directory (the store's SQLite database is File("store.db")).
+  std::string File(const std::string& name) const { return dir_.File(name); }
 
   // HTTP to the gateway with `token` as bearer (none when empty).
   HttpReply Call(const std::string& method, const std::string& target,
@@ -54,8 +57,14 @@ class Stack {
   // the role) and logs in again so the token carries it; "" on failure.
   std::string SignUpAdmin(const std::string& username);
   std::string Login(const std::string& username);
-  // Runs build/bin/<argv[0]> with the stack's configuration; returns the exit code, fills *out.
-  int RunTool(const std::vector<std::string>& argv, std::string* out);
+  // Runs build/bin/<argv[0]> (or argv[0] itself when it is a path) with the stack's
+  // configuration plus `env`; returns the exit code (-1 when it ran past `timeout` and was
+  // stopped) and fills *out with its output.
+  int RunTool(const std::vector<std::string>& argv, std::string* out,
+              const std::map<std::string, std::string>& env = {},
+              std::chrono::seconds timeout = std::chrono::seconds(60));
+  // The producer's source-compatible SongGenerator listener (server TLS only).
+  int legacy_port() const { return legacy_port_; }
 
  private:
   std::map<std::string, std::string> Env(const std::string& service,
@@ -66,6 +75,7 @@ class Stack {
   std::map<std::string, std::string> extra_env_;
   std::unique_ptr<RedisServerProcess> redis_;
   int http_port_ = 0;
+  int legacy_port_ = 0;
   std::map<std::string, int> grpc_ports_, admin_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> children_;  // by service + instance
   std::map<std::string, int> started_admin_ports_;                 // by service + instance
