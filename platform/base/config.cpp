@@ -82,6 +82,9 @@ Config Config::FromString(std::string_view toml_text, char** env) {
       if (entry.substr(0, kPrefix.size()) != kPrefix) continue;
       size_t eq = entry.find('=');
       if (eq == std::string_view::npos) continue;
+      // The moodtape command's own variable: a user who exported it for the CLI must still be
+      // able to start the services from the same shell.
+      if (entry.substr(0, eq) == "MOODTAPE_GATEWAY_URL") continue;
       std::string name = ToLowerAscii(entry.substr(kPrefix.size(), eq - kPrefix.size()));
       size_t us = name.find('_');
       if (us == std::string::npos || us == 0 || us + 1 >= name.size()) continue;

@@ -24,7 +24,9 @@ TEST(ConfigTest, EnvironmentOverridesFile) {
   char a[] = "MOODTAPE_GATEWAY_HTTP_PORT=9999";
   char b[] = "MOODTAPE_CONFIG=/elsewhere.toml";  // not a section: ignored
   char c[] = "PATH=/bin";
-  char* env[] = {a, b, c, nullptr};
+  // The CLI's variable, exported in the same shell that starts the services: not a config key.
+  char d[] = "MOODTAPE_GATEWAY_URL=http://127.0.0.1:8080";
+  char* env[] = {a, b, c, d, nullptr};
   Config cfg = Config::FromString("[gateway]\nhttp_port = 8081\n", env);
   EXPECT_EQ(cfg.Port("gateway", "http_port", 8080), 9999);
   EXPECT_NO_THROW(cfg.Finish());
