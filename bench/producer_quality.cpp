@@ -84,7 +84,7 @@ constexpr std::string_view kRenderTheme = "first love in a summer town";
 constexpr uint64_t kRenderSeed = 7;
 // NearRhymeScore: 0.6 and up is the same stressed vowel with a similar coda ("time" / "line").
 constexpr double kNearRhyme = 0.6;
-constexpr double kPcmPeakDbtp = -1.5;  // the engine's PCM ceiling (song_engine.cpp)
+constexpr double kPcmPeakDbtp = moodtape::producer::kSongPcmPeakDbtp;  // the engine's own
 
 // ----- Small helpers --------------------------------------------------------------------------
 

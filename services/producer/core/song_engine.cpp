@@ -17,11 +17,6 @@ using platform::ErrorCode;
 using platform::MakeError;
 
 constexpr std::string_view kArtist = "moodtape";
-constexpr double kTargetLufs = -14.0;
-// The PCM ceiling sits a dB under the -1 dBTP promise: lossy encoding adds overshoots (up to about
-// 0.95 dB measured on decoded Vorbis, 0.5 dB on MP3; bench/producer_quality), and the promise is
-// about the file a listener decodes.
-constexpr double kPcmPeakDbtp = -2.0;
 
 // Each song of an album gets its own stream from the album's seed; forks by label keep a change
 // in one stage from reshuffling the others.
@@ -264,7 +259,7 @@ platform::Result<std::vector<RenderedFile>> SongEngine::RenderFiles(
       for (RenderFormat f : formats) {
         if (f == RenderFormat::kStems) before = MeasureLoudness(*mix).integrated_lufs;
       }
-      loudness = Normalise(*mix, kTargetLufs, kPcmPeakDbtp);
+      loudness = Normalise(*mix, kSongTargetLufs, kSongPcmPeakDbtp);
     }
     file.loudness = loudness;
     file.duration_seconds = mix->Seconds();
@@ -297,7 +292,7 @@ platform::Result<std::string> SongEngine::RenderStems(const Song& song, double m
   // Stems: every part at the mix's gain so they add up to it (before the mix's limiter), each
   // kept under the same true-peak ceiling on its own.
   const float gain =
-      before > -70 ? static_cast<float>(std::pow(10.0, (kTargetLufs - before) / 20.0)) : 1.0f;
+      before > -70 ? static_cast<float>(std::pow(10.0, (kSongTargetLufs - before) / 20.0)) : 1.0f;
   std::vector<std::pair<std::string, std::string>> files;
   const auto& parts = song.composition.parts;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -306,8 +301,8 @@ platform::Result<std::string> SongEngine::RenderStems(const Song& song, double m
     if (!audio.ok()) return audio.error();
     for (float& s : audio->samples) s *= gain;
     const Loudness own = MeasureLoudness(*audio);
-    if (own.true_peak_dbtp > kPcmPeakDbtp && own.integrated_lufs > -70) {
-      Normalise(*audio, own.integrated_lufs, kPcmPeakDbtp);
+    if (own.true_peak_dbtp > kSongPcmPeakDbtp && own.integrated_lufs > -70) {
+      Normalise(*audio, own.integrated_lufs, kSongPcmPeakDbtp);
     }
     EncodeTags part_tags = tags;
     part_tags.title = song.lyrics.title + " (" + parts[i].name + ")";

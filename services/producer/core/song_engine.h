@@ -25,6 +25,13 @@
 
 namespace moodtape::producer {
 
+// Every rendered song's loudness: -14 LUFS integrated, and a PCM true-peak ceiling a dB under the
+// -1 dBTP promise, because lossy encoding adds overshoots (up to about 0.95 dB measured on decoded
+// Vorbis, 0.5 dB on MP3; bench/producer_quality) and the promise is about the file a listener
+// decodes.
+inline constexpr double kSongTargetLufs = -14.0;
+inline constexpr double kSongPcmPeakDbtp = -2.0;
+
 inline constexpr int kMaxSongsPerAlbum = 10;
 inline constexpr size_t kMaxThemeChars = 200;
 
