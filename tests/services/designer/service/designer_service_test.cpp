@@ -14,6 +14,7 @@
 #include "platform/service/service_main.h"
 #include "services/designer/core/png_codec.h"
 #include "services/designer/serve.h"
+#include "tests/support/dev_certs.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::designer {
@@ -25,32 +26,18 @@ using ::testing::HasSubstr;
 class DesignerServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new moodtape::testing::TempDir();
-    ASSERT_EQ(moodtape::testing::RunCommand(
-                  {moodtape::testing::SourceDir() + "/scripts/dev_certs.sh", dir_->File("certs"),
-                   "designer", "producer", "worker", "cli", "gateway"}),
-              0);
-    const std::string toml = R"(
-[tls]
-cert_dir = ")" + dir_->File("certs") +
-                             R"("
-[designer]
-grpc_address = "127.0.0.1:0"
-admin_address = "127.0.0.1:0"
-render_threads = 2
-)";
+    certs_ = new moodtape::testing::DevCerts({"designer", "producer", "worker", "cli", "gateway"});
+    const std::string toml = certs_->ServiceToml("designer", "render_threads = 2\n");
     service_ = new platform::InProcessService("designer", platform::Config::FromString(toml),
                                               designer::Start);
   }
   static void TearDownTestSuite() {
     delete service_;
-    delete dir_;
+    delete certs_;
   }
 
   static std::unique_ptr<v1::DesignerService::Stub> As(const std::string& caller) {
-    platform::ChannelOptions o;
-    o.tls = {true, dir_->File("certs/ca.crt"), dir_->File("certs/" + caller + ".crt"),
-             dir_->File("certs/" + caller + ".key")};
+    const platform::ChannelOptions o = certs_->As(caller);
     static platform::MetricsRegistry metrics;
     return v1::DesignerService::NewStub(
         platform::ChannelFactory(o, metrics).Create(service_->Address("grpc"), "designer"));
@@ -71,11 +58,11 @@ render_threads = 2
     return surface.ok() ? cairo_image_surface_get_width(surface->get()) : -1;
   }
 
-  static moodtape::testing::TempDir* dir_;
+  static moodtape::testing::DevCerts* certs_;
   static platform::InProcessService* service_;
 };
 
-moodtape::testing::TempDir* DesignerServiceTest::dir_ = nullptr;
+moodtape::testing::DevCerts* DesignerServiceTest::certs_ = nullptr;
 platform::InProcessService* DesignerServiceTest::service_ = nullptr;
 
 TEST_F(DesignerServiceTest, DesignCoverGivesTheCoverAndWhatWasChosen) {

@@ -22,6 +22,7 @@
 #include "services/designer/core/png_codec.h"
 #include "services/designer/openai_images.h"
 #include "services/designer/serve.h"
+#include "tests/support/dev_certs.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/test_support.h"
 
@@ -186,31 +187,19 @@ TEST_F(OpenAiImagesTest, EveryFailureMakesTheBuiltinPainterDraw) {
 }
 
 TEST_F(OpenAiImagesTest, TheServiceUsesTheModelCountsItAndNeverLogsTheKey) {
-  moodtape::testing::TempDir dir;
-  ASSERT_EQ(moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
-                                           dir.File("certs"), "designer", "worker"}),
-            0);
+  const moodtape::testing::DevCerts certs({"designer", "worker"});
   moodtape::testing::LogCapture logs;
   setenv("MOODTAPE_OPENAI_API_KEY", "sk-test-not-a-secret", 1);
-  const std::string toml = R"(
-[tls]
-cert_dir = ")" + dir.File("certs") +
-                           R"("
-[designer]
-grpc_address = "127.0.0.1:0"
-admin_address = "127.0.0.1:0"
-image_backend = "openai"
+  const std::string toml = certs.ServiceToml("designer", R"(image_backend = "openai"
 openai_base_url = ")" + fake_.BaseUrl() +
-                           R"("
+                                                             R"("
 openai_model = "local-painter"
 openai_timeout_ms = 5000
-)";
+)");
   {
     platform::InProcessService service("designer", platform::Config::FromString(toml),
                                        designer::Start);
-    platform::ChannelOptions o;
-    o.tls = {true, dir.File("certs/ca.crt"), dir.File("certs/worker.crt"),
-             dir.File("certs/worker.key")};
+    const platform::ChannelOptions o = certs.As("worker");
     platform::MetricsRegistry client_metrics;
     auto stub = v1::DesignerService::NewStub(
         platform::ChannelFactory(o, client_metrics).Create(service.Address("grpc"), "designer"));

@@ -24,6 +24,7 @@
 #include "services/producer/core/lyrics/forms.h"
 #include "services/producer/openai_lyrics.h"
 #include "services/producer/serve.h"
+#include "tests/support/dev_certs.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/test_support.h"
 
@@ -220,29 +221,18 @@ TEST_F(OpenAiLyricsTest, EveryFailureMakesTheBuiltinWriterAnswer) {
 }
 
 TEST_F(OpenAiLyricsTest, TheServiceUsesTheModelCountsItAndNeverLogsTheKey) {
-  moodtape::testing::TempDir dir;
-  ASSERT_EQ(moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
-                                           dir.File("certs"), "producer", "cli"}),
-            0);
+  const moodtape::testing::DevCerts certs({"producer", "cli"});
   moodtape::testing::LogCapture logs;
   setenv("MOODTAPE_OPENAI_API_KEY", "sk-test-not-a-secret", 1);
-  const std::string toml = R"(
-[tls]
-cert_dir = ")" + dir.File("certs") +
-                           R"("
-[producer]
-grpc_address = "127.0.0.1:0"
-admin_address = "127.0.0.1:0"
-lyrics_backend = "openai"
+  const std::string toml = certs.ServiceToml("producer", R"(lyrics_backend = "openai"
 openai_base_url = ")" + fake_.BaseUrl() +
-                           R"("
+                                                             R"("
 openai_model = "local-llama"
-)";
+)");
   {
     platform::InProcessService service("producer", platform::Config::FromString(toml),
                                        producer::Start);
-    platform::ChannelOptions o;
-    o.tls = {true, dir.File("certs/ca.crt"), dir.File("certs/cli.crt"), dir.File("certs/cli.key")};
+    const platform::ChannelOptions o = certs.As("cli");
     platform::MetricsRegistry client_metrics;
     auto stub = v1::ProducerService::NewStub(
         platform::ChannelFactory(o, client_metrics).Create(service.Address("grpc"), "producer"));

@@ -15,6 +15,7 @@
 #include "platform/grpc/channel.h"
 #include "platform/service/service_main.h"
 #include "services/producer/serve.h"
+#include "tests/support/dev_certs.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::producer {
@@ -29,32 +30,18 @@ using ::testing::HasSubstr;
 class ProducerServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new moodtape::testing::TempDir();
-    ASSERT_EQ(
-        moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
-                                       dir_->File("certs"), "producer", "worker", "cli", "store"}),
-        0);
-    const std::string toml = R"(
-[tls]
-cert_dir = ")" + dir_->File("certs") +
-                             R"("
-[producer]
-grpc_address = "127.0.0.1:0"
-admin_address = "127.0.0.1:0"
-render_threads = 2
-)";
+    certs_ = new moodtape::testing::DevCerts({"producer", "worker", "cli", "store"});
+    const std::string toml = certs_->ServiceToml("producer", "render_threads = 2\n");
     service_ = new platform::InProcessService("producer", platform::Config::FromString(toml),
                                               producer::Start);
   }
   static void TearDownTestSuite() {
     delete service_;
-    delete dir_;
+    delete certs_;
   }
 
   static std::shared_ptr<grpc::Channel> As(const std::string& caller) {
-    platform::ChannelOptions o;
-    o.tls = {true, dir_->File("certs/ca.crt"), dir_->File("certs/" + caller + ".crt"),
-             dir_->File("certs/" + caller + ".key")};
+    const platform::ChannelOptions o = certs_->As(caller);
     static platform::MetricsRegistry metrics;
     return platform::ChannelFactory(o, metrics).Create(service_->Address("grpc"), "producer");
   }
@@ -103,11 +90,11 @@ render_threads = 2
     return out;
   }
 
-  static moodtape::testing::TempDir* dir_;
+  static moodtape::testing::DevCerts* certs_;
   static platform::InProcessService* service_;
 };
 
-moodtape::testing::TempDir* ProducerServiceTest::dir_ = nullptr;
+moodtape::testing::DevCerts* ProducerServiceTest::certs_ = nullptr;
 platform::InProcessService* ProducerServiceTest::service_ = nullptr;
 
 TEST_F(ProducerServiceTest, WriteSongGivesTheWholeSongAndTheSameSpecGivesTheSameSong) {

@@ -17,6 +17,7 @@
 #include "platform/service/service_main.h"
 #include "services/designer/serve.h"
 #include "services/producer/serve.h"
+#include "tests/support/dev_certs.h"
 #include "tests/support/test_support.h"
 
 namespace moodtape::producer {
@@ -36,44 +37,33 @@ int PngWidth(const std::string& png) {
 class SuperstarTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new moodtape::testing::TempDir();
-    ASSERT_EQ(
-        moodtape::testing::RunCommand({moodtape::testing::SourceDir() + "/scripts/dev_certs.sh",
-                                       dir_->File("certs"), "producer", "designer", "worker"}),
-        0);
-    const std::string tls = "[tls]\ncert_dir = \"" + dir_->File("certs") + "\"\n";
+    certs_ = new moodtape::testing::DevCerts({"producer", "designer", "worker"});
     designer_ = new platform::InProcessService(
-        "designer",
-        platform::Config::FromString(
-            tls + "[designer]\ngrpc_address = \"127.0.0.1:0\"\nadmin_address = \"127.0.0.1:0\"\n"),
-        designer::Start);
+        "designer", platform::Config::FromString(certs_->ServiceToml("designer")), designer::Start);
     producer_ = new platform::InProcessService(
         "producer",
-        platform::Config::FromString(
-            tls + "[producer]\ngrpc_address = \"127.0.0.1:0\"\nadmin_address = \"127.0.0.1:0\"\n" +
-            "legacy_address = \"127.0.0.1:0\"\n" + "[designer]\ngrpc_address = \"" +
-            designer_->Address("grpc") + "\"\n"),
+        platform::Config::FromString(certs_->ServiceToml(
+            "producer", "legacy_address = \"127.0.0.1:0\"\n[designer]\ngrpc_address = \"" +
+                            designer_->Address("grpc") + "\"\n")),
         producer::Start);
   }
   static void TearDownTestSuite() {
     delete producer_;
     delete designer_;
-    delete dir_;
+    delete certs_;
   }
 
-  static moodtape::testing::TempDir* dir_;
+  static moodtape::testing::DevCerts* certs_;
   static platform::InProcessService* designer_;
   static platform::InProcessService* producer_;
 };
 
-moodtape::testing::TempDir* SuperstarTest::dir_ = nullptr;
+moodtape::testing::DevCerts* SuperstarTest::certs_ = nullptr;
 platform::InProcessService* SuperstarTest::designer_ = nullptr;
 platform::InProcessService* SuperstarTest::producer_ = nullptr;
 
 TEST_F(SuperstarTest, MakeMeSuperstarGivesSongsAndACoverFromTheDesigner) {
-  platform::ChannelOptions o;
-  o.tls = {true, dir_->File("certs/ca.crt"), dir_->File("certs/worker.crt"),
-           dir_->File("certs/worker.key")};
+  const platform::ChannelOptions o = certs_->As("worker");
   platform::MetricsRegistry metrics;
   auto stub = superstar::v1::SongGenerator::NewStub(
       platform::ChannelFactory(o, metrics).Create(producer_->Address("grpc"), "producer"));
@@ -153,7 +143,7 @@ TEST_F(SuperstarTest, TheSourceProjectsOwnClientWorksUnchangedOnTheLegacyListene
   const std::string legacy = producer_->Address("legacy");
   ASSERT_FALSE(legacy.empty());
   ASSERT_EQ(moodtape::testing::RunCommand({"/usr/bin/python3", gen.File("client.py"), gen.path(),
-                                           legacy, dir_->File("certs/ca.crt")},
+                                           legacy, certs_->File("ca.crt")},
                                           &out, 120s),
             0)
       << out;
