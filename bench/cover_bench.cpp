@@ -24,11 +24,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "services/designer/core/cover_designer.h"
 #include "services/designer/core/cover_random.h"
 #include "tests/services/designer/random_cover_specs.h"
 
 namespace {
+
+using moodtape::bench::Mean;
+using moodtape::bench::Percentile;
 
 using moodtape::designer::AllCoverGenres;
 using moodtape::designer::CoverDesigner;
@@ -44,18 +48,6 @@ double ThreadCpuMs() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
-}
-
-double Mean(const std::vector<double>& v) {
-  double sum = 0;
-  for (double x : v) sum += x;
-  return v.empty() ? 0 : sum / v.size();
 }
 
 struct Sample {

@@ -16,6 +16,7 @@
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "platform/base/log.h"
 #include "platform/grpc/call_context.h"
 #include "platform/grpc/channel.h"
@@ -26,6 +27,8 @@
 #include "tests/support/test_support.h"
 
 namespace {
+
+using moodtape::bench::Percentile;
 
 using namespace moodtape;
 using namespace std::chrono_literals;
@@ -45,12 +48,6 @@ struct Stats {
   double p50_us = 0, p99_us = 0;
   double rate() const { return seconds > 0 ? n / seconds : 0; }
 };
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
 
 Stats Summarise(std::string name, const std::vector<double>& lat_us, double seconds) {
   return Stats{std::move(name), static_cast<int>(lat_us.size()), seconds, Percentile(lat_us, 0.5),

@@ -16,11 +16,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "services/emotion/core/dataset.h"
 #include "services/emotion/core/trained_model.h"
 #include "services/emotion/core/trainer.h"
 
 namespace {
+
+using moodtape::bench::Percentile;
 
 using moodtape::emotion::TrainedEmotionModel;
 
@@ -48,12 +51,6 @@ void BM_EmotionPredict(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_EmotionPredict)->Unit(benchmark::kMicrosecond);
-
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const size_t idx = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
-  return v[idx];
-}
 
 }  // namespace
 

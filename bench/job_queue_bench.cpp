@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "platform/base/log.h"
 #include "platform/jobs/queue.h"
 #include "platform/jobs/worker.h"
@@ -27,6 +28,8 @@
 #include "tests/support/test_support.h"
 
 namespace {
+
+using moodtape::bench::Percentile;
 
 using namespace moodtape;
 using namespace std::chrono_literals;
@@ -44,12 +47,6 @@ struct Row {
   double p50_us = 0, p99_us = 0;
   double rate() const { return seconds > 0 ? n / seconds : 0; }
 };
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
 
 // Completion signals from the event channel, keyed by job id.
 class Completions {

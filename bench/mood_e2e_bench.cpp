@@ -59,10 +59,13 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "tests/support/hermetic_env.h"
 #include "tests/support/test_support.h"
 
 namespace {
+
+using moodtape::bench::Percentile;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -496,12 +499,6 @@ struct Row {
   int connects = 0;
   double rate() const { return seconds > 0 ? ok / seconds : 0; }
 };
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 

@@ -13,23 +13,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "services/playlist/core/catalog.h"
 #include "services/playlist/core/planner.h"
 
 namespace {
 
-using namespace moodtape::playlist;
+using moodtape::bench::Mean;
+using moodtape::bench::Percentile;
 
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
-double Mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
+using namespace moodtape::playlist;
 
 struct Quality {
   std::vector<double> first_to_start, last_to_target, largest_step, largest_tempo_jump;

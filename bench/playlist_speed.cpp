@@ -15,10 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "services/playlist/core/catalog.h"
 #include "services/playlist/core/planner.h"
 
 namespace {
+
+using moodtape::bench::Percentile;
 
 using namespace moodtape::playlist;
 using Clock = std::chrono::steady_clock;
@@ -48,11 +51,6 @@ long RssKiB() {
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
 // A catalogue shaped roughly like the Spotify one: valence centred, energy skewed high,

@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_stats.h"
 #include "services/producer/core/compose/composer.h"
 #include "services/producer/core/genre.h"
 #include "services/producer/core/lyrics/forms.h"
@@ -40,6 +41,9 @@
 #include "services/producer/core/words/theme_field.h"
 
 namespace {
+
+using moodtape::bench::Mean;
+using moodtape::bench::Percentile;
 
 using namespace moodtape::producer;
 using nlohmann::json;
@@ -106,18 +110,6 @@ struct Stopwatch {
   double Cpu() const { return ThreadCpuMs() - cpu0; }
   double Wall() const { return WallMs() - wall0; }
 };
-
-double Mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
 
 double Share(size_t part, size_t whole) {
   return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
