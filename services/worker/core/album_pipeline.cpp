@@ -39,6 +39,7 @@ platform::Result<Json> AlbumPipeline::Run(const AlbumJob& job, const PublishFn& 
   if (!progress.is_object()) progress = Json::object();
   if (!progress.contains("songs")) progress["songs"] = Json::object();
   if (!progress.contains("assets")) progress["assets"] = Json::object();
+  if (!progress.contains("loudness")) progress["loudness"] = Json::object();
   auto remember = [&] { progress_.Store(job.job_id, progress); };
 
   // 1. Every song's words first, so the listener sees the whole album take shape quickly.
@@ -67,7 +68,6 @@ platform::Result<Json> AlbumPipeline::Run(const AlbumJob& job, const PublishFn& 
   for (const auto& song : songs) {
     const std::string key = std::to_string(song.index);
     Json assets = progress["assets"].value(key, Json());
-    double loudness = 0;
     if (!assets.is_object()) {
       if (stopping()) return Stopped();
       auto files = songs_.Render(job, song, AlbumSongFormats());
@@ -77,7 +77,7 @@ platform::Result<Json> AlbumPipeline::Run(const AlbumJob& job, const PublishFn& 
         auto id = store_.PutAsset(job.user_id, file.media_type, file.bytes);
         if (!id.ok()) return id.error();
         assets[file.format] = *id;
-        if (file.format == "ogg") loudness = file.loudness_lufs;
+        if (file.format == "ogg") progress["loudness"][key] = file.loudness_lufs;
       }
       progress["assets"][key] = assets;
       remember();
@@ -86,7 +86,10 @@ platform::Result<Json> AlbumPipeline::Run(const AlbumJob& job, const PublishFn& 
                      {"title", song.title},
                      {"assets", assets},
                      {"duration_seconds", song.duration_seconds}};
-    if (loudness != 0) rendered["loudness_lufs"] = loudness;
+    // Kept with the progress, so a retried job's event still says how loud the song is.
+    if (const Json loudness = progress["loudness"].value(key, Json()); loudness.is_number()) {
+      rendered["loudness_lufs"] = loudness;
+    }
     publish("song_rendered", rendered);
     Json stored = SongJson(song);
     stored["assets"] = assets;

@@ -166,6 +166,9 @@ TEST_F(AlbumPipelineTest, ARetryRedoesNothingThatWasFinished) {
   // The retry still tells a new subscriber everything, in order.
   EXPECT_THAT(Stages(), ElementsAre("song_written", "song_written", "song_written", "song_rendered",
                                     "song_rendered", "song_rendered", "cover", "saved"));
+  // Song 0 was rendered by the first attempt; its event still says how loud it is.
+  EXPECT_EQ(events_[3].second["index"], 0);
+  EXPECT_EQ(events_[3].second.value("loudness_lufs", 0.0), -14.0);
 }
 
 TEST_F(AlbumPipelineTest, AStoppingWorkerGivesTheJobBackBetweenSteps) {
