@@ -12,7 +12,17 @@
 #include "platform/base/text.h"
 
 namespace moodtape::platform {
-namespace {}  // namespace
+namespace {
+
+// Variables that share the MOODTAPE_<SECTION>_ prefix but belong to another program: the
+// moodtape command's gateway address. A shell that exported it for the CLI must still be able
+// to start the services. (MOODTAPE_CONFIG and the like name no section, so they never collide.)
+bool IsOtherProgramsVariable(std::string_view name) {
+  static constexpr std::string_view kOthers[] = {"MOODTAPE_GATEWAY_URL"};
+  return std::find(std::begin(kOthers), std::end(kOthers), name) != std::end(kOthers);
+}
+
+}  // namespace
 
 const std::set<std::string>& KnownConfigSections() {
   static const std::set<std::string> kSections = {
@@ -82,9 +92,7 @@ Config Config::FromString(std::string_view toml_text, char** env) {
       if (entry.substr(0, kPrefix.size()) != kPrefix) continue;
       size_t eq = entry.find('=');
       if (eq == std::string_view::npos) continue;
-      // The moodtape command's own variable: a user who exported it for the CLI must still be
-      // able to start the services from the same shell.
-      if (entry.substr(0, eq) == "MOODTAPE_GATEWAY_URL") continue;
+      if (IsOtherProgramsVariable(entry.substr(0, eq))) continue;
       std::string name = ToLowerAscii(entry.substr(kPrefix.size(), eq - kPrefix.size()));
       size_t us = name.find('_');
       if (us == std::string::npos || us == 0 || us + 1 >= name.size()) continue;
