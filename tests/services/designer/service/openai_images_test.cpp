@@ -2,10 +2,7 @@
 // test (a platform HttpServer on a free loopback port): a good answer becomes the cover's picture
 // under the designer's own lettering; a failing, slow or malformed answer makes the builtin
 // painter draw instead, counted and logged; the key is sent as a bearer token and never logged.
-#include <atomic>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -23,6 +20,7 @@
 #include "services/designer/openai_images.h"
 #include "services/designer/serve.h"
 #include "tests/support/dev_certs.h"
+#include "tests/support/fake_model_server.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/test_support.h"
 
@@ -44,65 +42,13 @@ std::string TealPng() {
   return EncodePng(s.get());
 }
 
-enum class Mode { kGood, kServerError, kSlow, kGarbage, kNotPng };
+using Mode = moodtape::testing::FakeModelServer::Mode;
 
-class FakeImageModel {
- public:
-  FakeImageModel() : server_(Options(), metrics_) {
-    server_.Handle("POST", "/v1/images/generations", [this](const platform::HttpRequest& r) {
-      {
-        std::lock_guard lock(mu_);
-        authorization_ = r.Header("authorization");
-        request_ = json::parse(r.body, nullptr, false);
-      }
-      ++calls_;
-      switch (mode_.load()) {
-        case Mode::kServerError:
-          return platform::JsonResponse(500, {{"error", "overloaded"}});
-        case Mode::kSlow:
-          std::this_thread::sleep_for(1500ms);
-          [[fallthrough]];
-        case Mode::kGood:
-          return platform::JsonResponse(
-              200, {{"data", {{{"b64_json", platform::Base64Encode(TealPng())}}}}});
-        case Mode::kGarbage:
-          return platform::TextResponse(200, "<html>not json</html>");
-        case Mode::kNotPng:
-          return platform::JsonResponse(
-              200,
-              {{"data", {{{"b64_json", platform::Base64Encode("GIF89a, not a PNG at all")}}}}});
-      }
-      return platform::JsonResponse(500, {});
-    });
-    server_.Start();
-  }
-  ~FakeImageModel() { server_.Stop(std::chrono::steady_clock::now() + 2s); }
-
-  std::string BaseUrl() const { return "http://" + server_.Address() + "/v1"; }
-  void Set(Mode m) { mode_ = m; }
-  json request() {
-    std::lock_guard lock(mu_);
-    return request_;
-  }
-  std::string authorization() {
-    std::lock_guard lock(mu_);
-    return authorization_;
-  }
-
- private:
-  static platform::HttpServerOptions Options() {
-    platform::HttpServerOptions o;
-    o.address = "127.0.0.1:0";
-    return o;
-  }
-  platform::MetricsRegistry metrics_;
-  platform::HttpServer server_;
-  std::atomic<Mode> mode_{Mode::kGood};
-  std::atomic<int> calls_{0};
-  std::mutex mu_;
-  json request_;
-  std::string authorization_;
-};
+// The images endpoint's answer: the teal picture, or (unusable) base64 that is not a PNG.
+nlohmann::json ImageAnswer(const nlohmann::json&, bool unusable) {
+  const std::string bytes = unusable ? std::string("GIF89a, not a PNG at all") : TealPng();
+  return {{"data", {{{"b64_json", platform::Base64Encode(bytes)}}}}};
+}
 
 class OpenAiImagesTest : public ::testing::Test {
  protected:
@@ -130,7 +76,7 @@ class OpenAiImagesTest : public ::testing::Test {
     return {((p >> 16) & 255) / 255.0, ((p >> 8) & 255) / 255.0, (p & 255) / 255.0};
   }
 
-  FakeImageModel fake_;
+  moodtape::testing::FakeModelServer fake_{"/v1/images/generations", ImageAnswer};
 };
 
 TEST_F(OpenAiImagesTest, AskForAPictureWithoutLettering) {
@@ -174,7 +120,7 @@ TEST_F(OpenAiImagesTest, EveryFailureMakesTheBuiltinPainterDraw) {
   for (const auto& c : std::vector<Case>{{Mode::kServerError, 5s, "HTTP 500"},
                                          {Mode::kSlow, 300ms, ""},
                                          {Mode::kGarbage, 5s, "b64_json"},
-                                         {Mode::kNotPng, 5s, "not a PNG"}}) {
+                                         {Mode::kUnusable, 5s, "not a PNG"}}) {
     fake_.Set(c.mode);
     const CoverDesigner designer(std::make_shared<OpenAiPictureSource>(Settings(c.timeout)));
     auto cover = designer.Design(Spec());

@@ -3,12 +3,9 @@
 // lyrics through the same phonetics and composer; a failing, slow, malformed or ill-fitting
 // answer makes the builtin writer answer instead, counted and logged; the key is sent as a bearer
 // token and never logged.
-#include <atomic>
 #include <cstdlib>
-#include <mutex>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,6 +22,7 @@
 #include "services/producer/openai_lyrics.h"
 #include "services/producer/serve.h"
 #include "tests/support/dev_certs.h"
+#include "tests/support/fake_model_server.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/test_support.h"
 
@@ -35,8 +33,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-// What the fake model does with the next requests.
-enum class Mode { kGood, kServerError, kSlow, kGarbage, kTooFewLines };
+using Mode = moodtape::testing::FakeModelServer::Mode;
 
 // Answers every section the prompt asks for with lines of its own words ("we carry the chorus
 // number 3 home"), so a test can see the model's words in the song.
@@ -58,71 +55,20 @@ std::string AnswerFor(const std::string& prompt, bool too_few) {
   return out.str();
 }
 
-class FakeModel {
- public:
-  FakeModel() : server_(Options(), metrics_) {
-    server_.Handle("POST", "/v1/chat/completions", [this](const platform::HttpRequest& r) {
-      json body = json::parse(r.body, nullptr, false);
-      {
-        std::lock_guard lock(mu_);
-        authorization_ = r.Header("authorization");
-        model_ = body.is_object() ? body.value("model", "") : "";
-        if (body.is_object() && body["messages"].is_array() && body["messages"].size() == 2) {
-          prompt_ = body["messages"][1].value("content", "");
-        }
-      }
-      ++calls_;
-      switch (mode_.load()) {
-        case Mode::kServerError:
-          return platform::JsonResponse(500, {{"error", "overloaded"}});
-        case Mode::kSlow:
-          std::this_thread::sleep_for(1500ms);
-          [[fallthrough]];
-        case Mode::kGood:
-        case Mode::kTooFewLines:
-          return platform::JsonResponse(
-              200, {{"choices",
-                     {{{"message",
-                        {{"role", "assistant"},
-                         {"content", AnswerFor(prompt(), mode_ == Mode::kTooFewLines)}}}}}}});
-        case Mode::kGarbage:
-          return platform::TextResponse(200, "<html>not json</html>");
-      }
-      return platform::JsonResponse(500, {});
-    });
-    server_.Start();
-  }
-  ~FakeModel() { server_.Stop(std::chrono::steady_clock::now() + 1s); }
+// The user message of a chat request: the prompt the producer wrote.
+std::string PromptOf(const json& request) {
+  if (!request.is_object()) return "";
+  const auto messages = request.find("messages");
+  if (messages == request.end() || !messages->is_array() || messages->size() != 2) return "";
+  return (*messages)[1].value("content", "");
+}
 
-  std::string BaseUrl() const { return "http://" + server_.Address() + "/v1"; }
-  void Set(Mode m) { mode_ = m; }
-  std::string prompt() {
-    std::lock_guard lock(mu_);
-    return prompt_;
-  }
-  std::string authorization() {
-    std::lock_guard lock(mu_);
-    return authorization_;
-  }
-  std::string model() {
-    std::lock_guard lock(mu_);
-    return model_;
-  }
-  int calls() const { return calls_; }
-
- private:
-  static platform::HttpServerOptions Options() {
-    platform::HttpServerOptions o;
-    o.address = "127.0.0.1:0";
-    return o;
-  }
-  platform::MetricsRegistry metrics_;
-  platform::HttpServer server_;
-  std::atomic<Mode> mode_{Mode::kGood};
-  std::atomic<int> calls_{0};
-  std::mutex mu_;
-  std::string prompt_, authorization_, model_;
-};
+// The chat endpoint's answer: the lyrics the prompt asks for, or (unusable) one line a section.
+json ChatAnswer(const json& request, bool unusable) {
+  return {{"choices",
+           {{{"message",
+              {{"role", "assistant"}, {"content", AnswerFor(PromptOf(request), unusable)}}}}}}};
+}
 
 class OpenAiLyricsTest : public ::testing::Test {
  protected:
@@ -152,7 +98,7 @@ class OpenAiLyricsTest : public ::testing::Test {
     return r;
   }
 
-  FakeModel fake_;
+  moodtape::testing::FakeModelServer fake_{"/v1/chat/completions", ChatAnswer};
   static SongEngine* engine_;
 };
 
@@ -165,9 +111,9 @@ TEST_F(OpenAiLyricsTest, AGoodAnswerIsSungThroughTheSamePhoneticsAndComposer) {
       model.Complete(MakeLyricsPrompt(MakeForm(Genre::kPop, random), "lanterns on a summer lake"));
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   EXPECT_EQ(fake_.authorization(), "Bearer sk-test-not-a-secret");
-  EXPECT_EQ(fake_.model(), "local-llama");
-  EXPECT_THAT(fake_.prompt(), HasSubstr("lanterns on a summer lake"));
-  EXPECT_THAT(fake_.prompt(), HasSubstr("syllables each, rhyme scheme"));
+  EXPECT_EQ(fake_.request().value("model", ""), "local-llama");
+  EXPECT_THAT(PromptOf(fake_.request()), HasSubstr("lanterns on a summer lake"));
+  EXPECT_THAT(PromptOf(fake_.request()), HasSubstr("syllables each, rhyme scheme"));
 
   engine_->SetLyricsModel(std::make_shared<OpenAiLyricsModel>(Settings()));
   LyricsOrigin origin;
@@ -205,7 +151,7 @@ TEST_F(OpenAiLyricsTest, EveryFailureMakesTheBuiltinWriterAnswer) {
   for (const auto& c : std::vector<Case>{{Mode::kServerError, 5s, "HTTP 500"},
                                          {Mode::kSlow, 300ms, ""},
                                          {Mode::kGarbage, 5s, "not a chat completion"},
-                                         {Mode::kTooFewLines, 5s, "unusable answer"}}) {
+                                         {Mode::kUnusable, 5s, "unusable answer"}}) {
     fake_.Set(c.mode);
     engine_->SetLyricsModel(std::make_shared<OpenAiLyricsModel>(Settings(c.timeout)));
     LyricsOrigin origin;
