@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <random>
 
 #include "platform/base/command_flags.h"
 #include "platform/base/files.h"
+#include "platform/base/seed.h"
 #include "services/designer/core/cover_designer.h"
 
 namespace moodtape::designer {
@@ -59,8 +59,7 @@ int RunDrawCommand(const std::vector<std::string>& args, std::ostream& out, std:
     }
   } else {
     // No seed: a fresh cover, told to the user so they can have it again.
-    std::random_device device;
-    seed = (uint64_t{device()} << 32) | device();
+    seed = platform::FreshSeed();
     out << "seed " << seed << " (pass --seed " << seed << " to draw this cover again)\n";
   }
   const std::string path = flags.Get("--out", "");

@@ -1,8 +1,7 @@
 #include "services/gateway/album_routes.h"
 
-#include <random>
-
 #include "platform/base/log.h"
+#include "platform/base/seed.h"
 #include "platform/grpc/call_context.h"
 #include "platform/grpc/status.h"
 #include "services/gateway/core/asset_requests.h"
@@ -28,11 +27,6 @@ HttpResponse NotFound(std::string_view what, const platform::HttpRequest& reques
 
 std::string AssetUrl(const std::string& id) {
   return id.empty() ? std::string() : "/api/v1/assets/" + id;
-}
-
-uint64_t FreshSeed() {
-  std::random_device device;
-  return ((uint64_t{device()} << 32) | device()) & 0x1fffffffffffffULL;  // exact in JSON numbers
 }
 
 }  // namespace
@@ -155,7 +149,7 @@ HttpResponse AlbumRoutes::Submit(const Request& request, const Claims& user) {
     return DownstreamFailure(charged.error(), request, "the job queue", settings_.busy_retry_after);
   }
   // The seed is fixed before the job is queued, so every attempt makes the same songs.
-  const uint64_t seed = album->has_seed ? album->seed : FreshSeed();
+  const uint64_t seed = album->has_seed ? album->seed : platform::FreshSeed();
   // The name on the cover: the user's, from the token auth signed.
   std::string artist = user.payload.is_object() ? user.payload.value("username", "") : "";
   if (artist.empty()) artist = "moodtape";

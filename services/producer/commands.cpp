@@ -4,10 +4,10 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <random>
 
 #include "platform/base/command_flags.h"
 #include "platform/base/files.h"
+#include "platform/base/seed.h"
 #include "platform/service/settings.h"
 #include "services/producer/core/song_sheet.h"
 
@@ -49,7 +49,7 @@ std::optional<SongRequest> RequestFrom(platform::CommandFlags& flags, std::ostre
     }
   } else {
     // No seed: a fresh song, told to the user so they can have it again.
-    request.seed = std::random_device()() | (uint64_t{std::random_device()()} << 32);
+    request.seed = platform::FreshSeed();
     out << "seed " << request.seed << " (pass --seed " << request.seed
         << " to write this song again)\n";
   }

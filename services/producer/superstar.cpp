@@ -1,10 +1,9 @@
 #include "services/producer/superstar.h"
 
-#include <random>
-
 #include "legacy/superstar_song_generator.grpc.pb.h"
 #include "platform/base/encoding.h"
 #include "platform/base/log.h"
+#include "platform/base/seed.h"
 #include "platform/base/text.h"
 #include "platform/grpc/status.h"
 #include "platform/grpc/streaming_call.h"
@@ -20,11 +19,6 @@ using platform::MakeError;
 constexpr size_t kMaxCoverDescriptionChars = 300;
 constexpr size_t kMaxArtistChars = 100;
 constexpr std::string_view kDefaultArtist = "moodtape";
-
-uint64_t FreshSeed() {
-  std::random_device device;
-  return (uint64_t{device()} << 32) | device();
-}
 
 platform::Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
@@ -99,7 +93,7 @@ platform::Result<SongRequest> SuperstarMaker::FirstSong(const SuperstarRequest& 
   SongRequest first;
   first.genre = *genre;
   first.theme = std::string(platform::TrimWhitespace(request.songs_theme));
-  first.seed = request.seed != 0 ? request.seed : FreshSeed();
+  first.seed = request.seed != 0 ? request.seed : platform::FreshSeed();
   if (auto valid = ValidateSongRequest(first); !valid.ok()) {
     // The source calls the field songs_theme.
     std::string message = valid.error().message;
