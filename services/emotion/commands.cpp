@@ -59,11 +59,12 @@ std::string UsageText() {
 }
 
 int RunTrainCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  platform::CommandFlags f(args,
-          {"--data", "--out", "--lr", "--epoch", "--dim", "--ngrams", "--minn", "--maxn",
-           "--bucket", "--ensemble", "--loss", "--seed", "--oversample", "--goemotions",
-           "--bias-weight", "--l2", "--hash-bits", "--char-ngrams"},
-          {"--no-write", "--no-bias", "--json"});
+  platform::CommandFlags f(
+      args,
+      {"--data", "--out", "--lr", "--epoch", "--dim", "--ngrams", "--minn", "--maxn", "--bucket",
+       "--ensemble", "--loss", "--seed", "--oversample", "--goemotions", "--bias-weight", "--l2",
+       "--hash-bits", "--char-ngrams"},
+      {"--no-write", "--no-bias", "--json"});
   TrainOptions o;
   o.data_dir = f.Get("--data", "data");
   o.models_dir = f.Get("--out", "models");
